@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+
+/** One problem with a value, located by its path from the root of what the caller sent. */
+export interface Issue {
+	path: (string | number)[];
+	message: string;
+}
+
+export function issuesFromZod(error: z.ZodError, prefix: (string | number)[] = []): Issue[] {
+	return error.issues.map((issue) => ({
+		path: [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+		message: issue.message
+	}));
+}
+
+export function formatIssues(issues: Issue[]): string {
+	return issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+/** The caller sent something the schema rejects: a client error, never a bug. */
+export class InputError extends Error {
+	override readonly name = 'InputError';
+	constructor(readonly issues: Issue[]) {
+		super(`Invalid input: ${formatIssues(issues)}`);
+	}
+}
+
+/** A step threw, or returned something its own output schema rejects, while running inside a pipeline. */
+export class StepError extends Error {
+	override readonly name = 'StepError';
+	constructor(
+		readonly step: string,
+		readonly cause: unknown,
+		/** The trace up to and including the failing step; present when the run was in debug mode. */
+		readonly trace?: unknown[]
+	) {
+		super(`Step "${step}" failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+	}
+}
+
+/** A step broke its own contract (its output does not match its output schema): a bug in the step. */
+export class OutputError extends Error {
+	override readonly name = 'OutputError';
+	constructor(
+		readonly step: string,
+		readonly issues: Issue[]
+	) {
+		super(`Step "${step}" returned an invalid output: ${formatIssues(issues)}`);
+	}
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** How one output fared against its label. `correct` drives "right to wrong" in run comparisons. */
+export const itemScoreSchema = z
+	.object({ correct: z.boolean() })
+	.catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export type ItemScore = z.infer<typeof itemScoreSchema>;
+
+/** Flat metric name -> value (e.g. `spam.f1`), so runs compare and gate on any metric by name. */
+export const metricsSchema = z.record(z.string(), z.number());
+export type Metrics = z.infer<typeof metricsSchema>;
+
+export interface MetricInfo {
+	description: string;
+	/** False for error rates and latencies: a rise is the regression. */
+	higherIsBetter: boolean;
+}
+
+export interface Evaluation<Output, Label, Score extends ItemScore = ItemScore> {
+	score: (output: Output, label: Label) => Score;
+	aggregate: (scores: Score[]) => Metrics;
+	/** The metric a regression gate watches when none is named. */
+	primaryMetric: string;
+	/** Descriptions of the metrics `aggregate` returns; keys may end in `.*` for families (per class). */
+	metrics: Record<string, MetricInfo>;
+}
+
+/** Describes a metric name through the evaluation's table, matching `family.*` entries too. */
+export function metricInfo(evaluation: Pick<Evaluation<unknown, unknown>, 'metrics'>, name: string): MetricInfo | undefined {
+	if (evaluation.metrics[name]) return evaluation.metrics[name];
+	const family = Object.keys(evaluation.metrics).find((key) => key.endsWith('.*') && name.startsWith(key.slice(0, -1)));
+	return family ? evaluation.metrics[family] : undefined;
+}

@@ -1,0 +1,7 @@
+export * from './display';
+export * from './errors';
+export * from './evaluation';
+export * from './manifest';
+export * from './pipeline';
+export * from './step';
+export * from './trace';

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { InputError, StepError, issuesFromZod } from './errors';
+import { type Evaluation, type ItemScore } from './evaluation';
+import { type AnyStep, type StepInput, type StepOutput, once, parseStepInput, parseStepOutput } from './step';
+import { type StepTiming, type TraceEntry, stepTimingSchema, toErrorInfo, traceEntrySchema } from './trace';
+
+export interface PipelineContext<F> {
+	/** Feature flags with defaults filled in. */
+	flags: F;
+	debug: boolean;
+	/** Runs a step through the kit: validated, timed, and traced in debug mode. */
+	step: <S extends AnyStep>(step: S, input: StepInput<S>) => Promise<StepOutput<S>>;
+	/** Records that a step did not run (e.g. its flag is off), so traces show every step in order. */
+	skip: (step: AnyStep, reason: string) => void;
+}
+
+export interface PipelineExample<I, F, L> {
+	name: string;
+	input: I;
+	flags?: Partial<F>;
+	label?: L;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- flags are any object schema
+type FlagsSchema = z.ZodObject<any>;
+
+export interface PipelineDefinition<
+	I extends z.ZodType,
+	O extends z.ZodType,
+	F extends FlagsSchema,
+	L extends z.ZodType,
+	Score extends ItemScore = ItemScore
+> {
+	name: string;
+	description: string;
+	version: string;
+	input: I;
+	output: O;
+	/** Every flag has a default and a description. */
+	flags: F;
+	label?: L;
+	evaluation?: Evaluation<z.output<O>, z.output<L>, Score>;
+	/** The steps in the order they run; the manifest, API and UI list them from here. */
+	steps: readonly AnyStep[];
+	examples?: PipelineExample<z.input<I>, z.input<F>, z.input<L>>[];
+	/** Extra resources the composition needs besides its steps' own. */
+	load?: () => Promise<void>;
+	run: (input: z.output<I>, ctx: PipelineContext<z.output<F>>) => Promise<z.output<O>>;
+}
+
+export interface Pipeline<
+	I extends z.ZodType = z.ZodType,
+	O extends z.ZodType = z.ZodType,
+	F extends FlagsSchema = FlagsSchema,
+	L extends z.ZodType = z.ZodType,
+	Score extends ItemScore = ItemScore
+> extends PipelineDefinition<I, O, F, L, Score> {
+	/** Loads every step's resources once. */
+	load: () => Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pipeline of any schemas, for registries
+export type AnyPipeline = Pipeline<any, any, any, any, any>;
+export type PipelineInput<P extends AnyPipeline> = z.input<P['input']>;
+export type PipelineOutput<P extends AnyPipeline> = z.output<P['output']>;
+export type PipelineFlags<P extends AnyPipeline> = z.output<P['flags']>;
+export type PipelineLabel<P extends AnyPipeline> = z.output<NonNullable<P['label']>>;
+
+export function definePipeline<
+	I extends z.ZodType,
+	O extends z.ZodType,
+	F extends FlagsSchema,
+	L extends z.ZodType = z.ZodNever,
+	Score extends ItemScore = ItemScore
+>(definition: PipelineDefinition<I, O, F, L, Score>): Pipeline<I, O, F, L, Score> {
+	const load = once(async () => {
+		await Promise.all(definition.steps.map((step) => step.load()));
+		await definition.load?.();
+	});
+	return { ...definition, load };
+}
+
+export interface RunOptions {
+	/** Partial flags; missing ones take their defaults, unknown ones are rejected. */
+	flags?: unknown;
+	debug?: boolean;
+}
+
+export interface PipelineRun<P extends AnyPipeline> {
+	output: PipelineOutput<P>;
+	flags: PipelineFlags<P>;
+	timings: StepTiming[];
+	trace?: TraceEntry[];
+	durationMs: number;
+}
+
+/** The response shape of a pipeline run, for API output validation and documentation. */
+export function pipelineRunSchema<P extends AnyPipeline>(pipeline: P) {
+	return z.object({
+		output: pipeline.output as P['output'],
+		flags: pipeline.flags as P['flags'],
+		timings: z.array(stepTimingSchema),
+		trace: z.array(traceEntrySchema).optional(),
+		durationMs: z.number()
+	});
+}
+
+/** Fills in flag defaults; rejects unknown flags and wrong types with the flag's path. */
+export function resolveFlags<P extends AnyPipeline>(pipeline: P, flags: unknown = {}): PipelineFlags<P> {
+	const parsed = pipeline.flags.strict().safeParse(flags ?? {});
+	if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, ['flags']));
+	return parsed.data as PipelineFlags<P>;
+}
+
+export function parsePipelineInput<P extends AnyPipeline>(pipeline: P, input: unknown): z.output<P['input']> {
+	const parsed = pipeline.input.safeParse(input);
+	if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, ['input']));
+	return parsed.data as z.output<P['input']>;
+}
+
+/**
+ * Runs the composed pipeline. Input and flags errors throw `InputError`; a failing step throws
+ * `StepError` carrying the trace so far (debug mode).
+ */
+export async function runPipeline<P extends AnyPipeline>(pipeline: P, input: unknown, options: RunOptions = {}): Promise<PipelineRun<P>> {
+	const debug = options.debug ?? false;
+	const parsedInput = parsePipelineInput(pipeline, input);
+	const flags = resolveFlags(pipeline, options.flags);
+	await pipeline.load();
+
+	const started = performance.now();
+	const timings: StepTiming[] = [];
+	const trace: TraceEntry[] = [];
+	const elapsed = () => performance.now() - started;
+
+	const ctx: PipelineContext<PipelineFlags<P>> = {
+		flags,
+		debug,
+		async step(step, stepInput) {
+			const startMs = elapsed();
+			let parsed: unknown = stepInput;
+			try {
+				parsed = parseStepInput(step, stepInput, [step.name, 'input']);
+				const result = await step.run(parsed, { debug });
+				const output = parseStepOutput(step, result.output);
+				const durationMs = elapsed() - startMs;
+				timings.push({ step: step.name, ms: durationMs });
+				if (debug) trace.push({ step: step.name, status: 'ok', startMs, input: parsed, output, debug: result.debug, durationMs });
+				return output;
+			} catch (error) {
+				const durationMs = elapsed() - startMs;
+				timings.push({ step: step.name, ms: durationMs });
+				if (debug) trace.push({ step: step.name, status: 'error', startMs, input: parsed, error: toErrorInfo(error), durationMs });
+				throw error instanceof StepError ? error : new StepError(step.name, error, debug ? trace : undefined);
+			}
+		},
+		skip(step, reason) {
+			if (debug) trace.push({ step: step.name, status: 'skipped', startMs: elapsed(), reason });
+		}
+	};
+
+	const rawOutput = await pipeline.run(parsedInput, ctx);
+	const parsedOutput = pipeline.output.safeParse(rawOutput);
+	if (!parsedOutput.success) throw new StepError('(pipeline output)', new InputError(issuesFromZod(parsedOutput.error, ['output'])), debug ? trace : undefined);
+	const durationMs = elapsed();
+	return debug
+		? { output: parsedOutput.data, flags, timings, trace, durationMs }
+		: { output: parsedOutput.data, flags, timings, durationMs };
+}

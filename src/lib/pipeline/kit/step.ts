@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { InputError, OutputError, issuesFromZod } from './errors';
+
+export interface StepContext {
+	/** When false the step must not spend time on debug information. */
+	debug: boolean;
+}
+
+export interface StepReturn<O, D> {
+	output: O;
+	debug?: D;
+}
+
+export interface StepDefinition<I extends z.ZodType, O extends z.ZodType, D extends z.ZodType> {
+	/** Stable identifier: used in URLs, REST paths, traces and stored timings. */
+	name: string;
+	/** One line, shown in the UI and the API documentation. */
+	description: string;
+	input: I;
+	output: O;
+	/** Schema of the debug information; its fields may carry display hints (see `display`). */
+	debug?: D;
+	/** Realistic inputs for documentation, the UI and tests. */
+	examples?: z.input<I>[];
+	/** Loads models or other resources once; called before the first run. */
+	load?: () => Promise<void>;
+	run: (input: z.output<I>, ctx: StepContext) => StepReturn<z.output<O>, z.output<D>> | Promise<StepReturn<z.output<O>, z.output<D>>>;
+}
+
+export interface Step<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, D extends z.ZodType = z.ZodType>
+	extends StepDefinition<I, O, D> {
+	load: () => Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a step of any schemas, for registries
+export type AnyStep = Step<any, any, any>;
+export type StepInput<S extends AnyStep> = z.input<S['input']>;
+export type StepOutput<S extends AnyStep> = z.output<S['output']>;
+export type StepDebug<S extends AnyStep> = z.output<NonNullable<S['debug']>>;
+
+/** Memoises an async loader so concurrent callers share one load, and a failed load can be retried. */
+export function once(load?: () => Promise<void>): () => Promise<void> {
+	let pending: Promise<void> | undefined;
+	return () => {
+		pending ??= (load ? load() : Promise.resolve()).catch((error: unknown) => {
+			pending = undefined;
+			throw error;
+		});
+		return pending;
+	};
+}
+
+export function defineStep<I extends z.ZodType, O extends z.ZodType, D extends z.ZodType = z.ZodUndefined>(
+	definition: StepDefinition<I, O, D>
+): Step<I, O, D> {
+	return { ...definition, load: once(definition.load) };
+}
+
+export function parseStepInput<S extends AnyStep>(step: S, input: unknown, path: (string | number)[] = ['input']) {
+	const parsed = step.input.safeParse(input);
+	if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, path));
+	return parsed.data as z.output<S['input']>;
+}
+
+export function parseStepOutput<S extends AnyStep>(step: S, output: unknown): StepOutput<S> {
+	const parsed = step.output.safeParse(output);
+	if (!parsed.success) throw new OutputError(step.name, issuesFromZod(parsed.error, ['output']));
+	return parsed.data as StepOutput<S>;
+}
+
+export interface StepRun<S extends AnyStep> {
+	output: StepOutput<S>;
+	debug?: StepDebug<S>;
+	durationMs: number;
+}
+
+/** Runs one step alone: validates its input and output, and returns debug information when asked. */
+export async function runStep<S extends AnyStep>(step: S, input: unknown, options: { debug?: boolean } = {}): Promise<StepRun<S>> {
+	const debug = options.debug ?? false;
+	await step.load();
+	const parsed = parseStepInput(step, input);
+	const started = performance.now();
+	const result = await step.run(parsed, { debug });
+	const durationMs = performance.now() - started;
+	const output = parseStepOutput(step, result.output);
+	return debug ? { output, debug: result.debug as StepDebug<S>, durationMs } : { output, durationMs };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, runPipeline, runStep } from '../../../src/lib/pipeline/kit';
+import { wordcount } from '../../../src/lib/pipeline/wordcount';
+
+describe('runPipeline', () => {
+	it('gives the same output with debug on and off, and traces every step only in debug', async () => {
+		const plain = await runPipeline(wordcount, { text: 'one two three four five six' });
+		const traced = await runPipeline(wordcount, { text: 'one two three four five six' }, { debug: true });
+		expect(traced.output).toEqual(plain.output);
+		expect(plain.trace).toBeUndefined();
+		expect(traced.trace?.map((t) => [t.step, t.status])).toEqual([
+			['tokens', 'ok'],
+			['count', 'ok'],
+			['verdict', 'ok']
+		]);
+		expect(plain.timings.map((t) => t.step)).toEqual(['tokens', 'count', 'verdict']);
+	});
+
+	it('fills flag defaults and records skipped steps', async () => {
+		const run = await runPipeline(wordcount, { text: 'a b c d e f' }, { flags: { verdict: false }, debug: true });
+		expect(run.flags).toEqual({ minLength: 1, threshold: 5, verdict: false });
+		expect(run.output.long).toBe(false);
+		expect(run.trace?.at(-1)).toMatchObject({ step: 'verdict', status: 'skipped' });
+	});
+
+	it('rejects unknown and mistyped flags, naming them', async () => {
+		const error = await runPipeline(wordcount, { text: 'x' }, { flags: { nope: 1, threshold: 'x' } }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(InputError);
+		const paths = (error as InputError).issues.map((i) => i.path.join('.'));
+		expect(paths).toContain('flags.threshold');
+		expect((error as InputError).message).toMatch(/nope/);
+	});
+
+	it('rejects bad input with the field path', async () => {
+		const error = await runPipeline(wordcount, { text: 3 }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(InputError);
+		expect((error as InputError).issues[0].path).toEqual(['input', 'text']);
+	});
+});
+
+describe('runStep', () => {
+	it('validates input, applies defaults and returns debug only when asked', async () => {
+		const count = wordcount.steps[1];
+		const plain = await runStep(count, { tokens: ['a', 'b', 'a'] });
+		expect(plain.output).toEqual({ words: 3, distinct: 2 });
+		expect(plain.debug).toBeUndefined();
+		const traced = await runStep(count, { tokens: ['a', 'b', 'a'] }, { debug: true });
+		expect(traced.debug).toEqual({ top: [{ word: 'a', count: 2 }, { word: 'b', count: 1 }] });
+		await expect(runStep(count, { tokens: 'a' })).rejects.toThrow(/input\.tokens/);
+	});
+});
