@@ -29,7 +29,8 @@ export interface PipelineDefinition<
 	O extends z.ZodType,
 	F extends FlagsSchema,
 	L extends z.ZodType,
-	Score extends ItemScore = ItemScore
+	Score extends ItemScore = ItemScore,
+	S extends readonly AnyStep[] = readonly AnyStep[]
 > {
 	name: string;
 	description: string;
@@ -41,7 +42,7 @@ export interface PipelineDefinition<
 	label?: L;
 	evaluation?: Evaluation<z.output<O>, z.output<L>, Score>;
 	/** The steps in the order they run; the manifest, API and UI list them from here. */
-	steps: readonly AnyStep[];
+	steps: S;
 	examples?: PipelineExample<z.input<I>, z.input<F>, z.input<L>>[];
 	/** Extra resources the composition needs besides its steps' own. */
 	load?: () => Promise<void>;
@@ -53,14 +54,17 @@ export interface Pipeline<
 	O extends z.ZodType = z.ZodType,
 	F extends FlagsSchema = FlagsSchema,
 	L extends z.ZodType = z.ZodType,
-	Score extends ItemScore = ItemScore
-> extends PipelineDefinition<I, O, F, L, Score> {
+	Score extends ItemScore = ItemScore,
+	S extends readonly AnyStep[] = readonly AnyStep[]
+> extends PipelineDefinition<I, O, F, L, Score, S> {
 	/** Loads every step's resources once. */
 	load: () => Promise<void>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pipeline of any schemas, for registries
-export type AnyPipeline = Pipeline<any, any, any, any, any>;
+export type AnyPipeline = Pipeline<any, any, any, any, any, readonly AnyStep[]>;
+/** The steps of a pipeline by name, with their full types (for deriving typed procedures). */
+export type PipelineSteps<P extends AnyPipeline> = { [St in P['steps'][number] as St['name']]: St };
 export type PipelineInput<P extends AnyPipeline> = z.input<P['input']>;
 export type PipelineOutput<P extends AnyPipeline> = z.output<P['output']>;
 export type PipelineFlags<P extends AnyPipeline> = z.output<P['flags']>;
@@ -71,8 +75,9 @@ export function definePipeline<
 	O extends z.ZodType,
 	F extends FlagsSchema,
 	L extends z.ZodType = z.ZodNever,
-	Score extends ItemScore = ItemScore
->(definition: PipelineDefinition<I, O, F, L, Score>): Pipeline<I, O, F, L, Score> {
+	Score extends ItemScore = ItemScore,
+	const S extends readonly AnyStep[] = readonly AnyStep[]
+>(definition: PipelineDefinition<I, O, F, L, Score, S>): Pipeline<I, O, F, L, Score, S> {
 	const load = once(async () => {
 		await Promise.all(definition.steps.map((step) => step.load()));
 		await definition.load?.();

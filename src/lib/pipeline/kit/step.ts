@@ -11,9 +11,9 @@ export interface StepReturn<O, D> {
 	debug?: D;
 }
 
-export interface StepDefinition<I extends z.ZodType, O extends z.ZodType, D extends z.ZodType> {
-	/** Stable identifier: used in URLs, REST paths, traces and stored timings. */
-	name: string;
+export interface StepDefinition<I extends z.ZodType, O extends z.ZodType, D extends z.ZodType, N extends string = string> {
+	/** Stable identifier (lower camelCase): used in URLs, REST paths, procedure names, traces and timings. */
+	name: N;
 	/** One line, shown in the UI and the API documentation. */
 	description: string;
 	input: I;
@@ -27,13 +27,17 @@ export interface StepDefinition<I extends z.ZodType, O extends z.ZodType, D exte
 	run: (input: z.output<I>, ctx: StepContext) => StepReturn<z.output<O>, z.output<D>> | Promise<StepReturn<z.output<O>, z.output<D>>>;
 }
 
-export interface Step<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, D extends z.ZodType = z.ZodType>
-	extends StepDefinition<I, O, D> {
+export interface Step<
+	I extends z.ZodType = z.ZodType,
+	O extends z.ZodType = z.ZodType,
+	D extends z.ZodType = z.ZodType,
+	N extends string = string
+> extends StepDefinition<I, O, D, N> {
 	load: () => Promise<void>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a step of any schemas, for registries
-export type AnyStep = Step<any, any, any>;
+export type AnyStep = Step<any, any, any, string>;
 export type StepInput<S extends AnyStep> = z.input<S['input']>;
 export type StepOutput<S extends AnyStep> = z.output<S['output']>;
 export type StepDebug<S extends AnyStep> = z.output<NonNullable<S['debug']>>;
@@ -50,9 +54,9 @@ export function once(load?: () => Promise<void>): () => Promise<void> {
 	};
 }
 
-export function defineStep<I extends z.ZodType, O extends z.ZodType, D extends z.ZodType = z.ZodUndefined>(
-	definition: StepDefinition<I, O, D>
-): Step<I, O, D> {
+export function defineStep<I extends z.ZodType, O extends z.ZodType, D extends z.ZodType = z.ZodUndefined, const N extends string = string>(
+	definition: StepDefinition<I, O, D, N>
+): Step<I, O, D, N> {
 	return { ...definition, load: once(definition.load) };
 }
 
