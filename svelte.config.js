@@ -7,6 +7,12 @@ const config = {
 	kit: {
 		// Separate output folders let a test build run beside a developer's build.
 		adapter: adapter({ out: process.env.CONVINCE_BUILD_DIR ?? 'build' }),
+		typescript: {
+			// server/, db/ and scripts/ live outside src/ but are type-checked with it.
+			config: (tsconfig) => {
+				tsconfig.include.push('../server/**/*.ts', '../db/**/*.ts', '../scripts/**/*.ts', '../scripts/**/*.mjs', '../clients/**/*.ts');
+			}
+		},
 		alias: {
 			$server: 'server',
 			$db: 'db'
