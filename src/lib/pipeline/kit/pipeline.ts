@@ -44,6 +44,8 @@ export interface PipelineDefinition<
 	/** The steps in the order they run; the manifest, API and UI list them from here. */
 	steps: S;
 	examples?: PipelineExample<z.input<I>, z.input<F>, z.input<L>>[];
+	/** A short title for an input in lists (sample pickers, batch items); cheap, never throws. */
+	summarize?: (input: z.input<I>) => ItemSummary;
 	/** Extra resources the composition needs besides its steps' own. */
 	load?: () => Promise<void>;
 	run: (input: z.output<I>, ctx: PipelineContext<z.output<F>>) => Promise<z.output<O>>;
@@ -83,6 +85,11 @@ export function definePipeline<
 		await definition.load?.();
 	});
 	return { ...definition, load };
+}
+
+export interface ItemSummary {
+	title: string;
+	subtitle?: string;
 }
 
 export interface RunOptions {

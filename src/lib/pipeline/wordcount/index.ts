@@ -78,6 +78,7 @@ export const wordcount = definePipeline({
 		}
 	},
 	steps: [tokens, count, verdict],
+	summarize: (input) => ({ title: input.title ?? input.text.slice(0, 80), subtitle: `${input.text.length} characters` }),
 	examples: [{ name: 'short sentence', input: { text: 'The quick brown fox jumps' }, label: { long: true } }],
 	async run(input, ctx) {
 		const { tokens: words } = await ctx.step(tokens, { text: [input.title, input.text].filter(Boolean).join('\n') });

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** Raw mails far beyond this are not mail any more; the API rejects them earlier (413). */
+export const MAX_RAW_CHARS = 10_000_000;
+
+export const emailInputSchema = z
+	.object({
+		raw: z
+			.string()
+			.max(MAX_RAW_CHARS)
+			.optional()
+			.describe('The whole RFC-822 message as received: headers, a blank line, then the body (MIME parts allowed)'),
+		subject: z.string().max(10_000).optional().describe('Subject, when the caller has already parsed the mail (overrides raw)'),
+		from: z.string().max(10_000).optional().describe('From header, e.g. "Ann <ann@example.com>" (overrides raw)'),
+		body: z.string().max(MAX_RAW_CHARS).optional().describe('Plain-text body (overrides raw)')
+	})
+	.refine((mail) => mail.raw !== undefined || mail.body !== undefined || mail.subject !== undefined, {
+		message: 'Give the raw email in "raw", or already-parsed "subject"/"body"',
+		path: ['raw']
+	})
+	.describe('An inbound email: raw RFC-822 text, or already-parsed fields');
+export type EmailInput = z.input<typeof emailInputSchema>;
+
+export const parsedEmailSchema = z.object({
+	from: z.string().nullable().describe('From header as given, decoded'),
+	fromAddress: z.string().nullable().describe('Sender address, lower-case'),
+	senderDomain: z.string().nullable().describe('Domain of the sender address, lower-case'),
+	to: z.string().nullable(),
+	subject: z.string().describe('Subject, decoded'),
+	cleanSubject: z.string().describe('Subject without mailing-list tags such as "[SAtalk]"'),
+	date: z.string().nullable().describe('Date header as given'),
+	mailer: z.string().nullable().describe('X-Mailer or User-Agent header'),
+	contentType: z.string().nullable().describe('MIME type of the message, e.g. multipart/alternative'),
+	listId: z.string().nullable().describe('List-Id header: where a mailing-list mail came from'),
+	hasListHeaders: z.boolean().describe('Any List-Id, List-Unsubscribe or mailing-list header present'),
+	body: z.string().describe('Plain-text body: the text part, or the HTML part turned into text'),
+	bodySource: z.enum(['text', 'html', 'given', 'empty']).describe('Which part the body came from'),
+	attachments: z.number().int().min(0).describe('Number of non-text parts')
+});
+export type ParsedEmail = z.infer<typeof parsedEmailSchema>;
+
+export const triageLabelSchema = z.object({
+	spam: z.boolean(),
+	queue: z.string().nullable().describe('Mailing-list queue of a ham mail; null for spam or unknown')
+});
+export type TriageLabel = z.infer<typeof triageLabelSchema>;
