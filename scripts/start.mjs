@@ -1,0 +1,48 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { $ } from 'zx';
+
+const { values: args } = parseArgs({
+	options: { help: { type: 'boolean', short: 'h' }, port: { type: 'string', short: 'p' }, 'no-seed': { type: 'boolean' } }
+});
+if (args.help) {
+	console.log(`Usage: npm start [-- --port 3000] [--no-seed]
+
+Runs convince: makes the datasets and trains the models when missing or stale, builds the app when
+its sources changed, then serves the UI, the REST API (/api/v1, docs at /docs) and tRPC (/api/trpc).
+On an empty database it seeds two demo batch runs over the test split in the background.
+
+Environment: PORT (3000), HOST, CONVINCE_API_KEY (requires a bearer key on /api), CONVINCE_DB
+(var/convince.db), CONVINCE_PIPELINE (triage), CONVINCE_MAX_BODY_BYTES (1048576).`);
+	process.exit(0);
+}
+
+$.verbose = true;
+const port = args.port ?? process.env.PORT ?? '3000';
+
+await $`node scripts/data.mjs`;
+await $`node scripts/train.mjs`;
+
+/** Newest modification time below a folder, so a build is redone only when a source changed. */
+function newest(dir) {
+	let latest = 0;
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const path = join(dir, entry.name);
+		latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+	}
+	return latest;
+}
+const sources = ['src', 'server', 'db'].filter(existsSync).map(newest);
+const configs = ['package.json', 'svelte.config.js', 'vite.config.ts'].map((f) => statSync(f).mtimeMs);
+if (!existsSync('build/index.js') || statSync('build/index.js').mtimeMs < Math.max(...sources, ...configs)) {
+	await $`npx vite build`;
+}
+
+const env = { ...process.env, NODE_ENV: 'production', PORT: port, ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}` };
+const server = $({ env, stdio: 'inherit' })`node build`;
+console.log(`convince: http://localhost:${port}  (API docs: http://localhost:${port}/docs)`);
+if (!args['no-seed'] && existsSync('scripts/seed.mjs')) {
+	await $({ env, stdio: 'inherit' })`node --import tsx scripts/seed.mjs`.nothrow();
+}
+await server;
