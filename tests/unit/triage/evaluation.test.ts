@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateTriage, scoreTriage } from '../../../src/lib/pipeline/triage/evaluation';
+
+const out = (spam: boolean, queue: string) => ({ spam, route: { queue } });
+
+describe('triage evaluation', () => {
+	it('scores the spam confusion cell and routing of ham', () => {
+		expect(scoreTriage(out(true, 'fork'), { spam: true, queue: null })).toMatchObject({ outcome: 'tp', correct: true });
+		expect(scoreTriage(out(true, 'fork'), { spam: false, queue: 'fork' })).toMatchObject({ outcome: 'fp', correct: false });
+		expect(scoreTriage(out(false, 'rpm'), { spam: false, queue: 'fork' })).toMatchObject({ outcome: 'tn', correct: false });
+		expect(scoreTriage(out(false, 'fork'), { spam: true, queue: null })).toMatchObject({ outcome: 'fn', correct: false });
+	});
+
+	it('aggregates precision, recall, F1 and macro-F1 over queues', () => {
+		const scores = [
+			scoreTriage(out(true, 'x'), { spam: true, queue: null }),
+			scoreTriage(out(true, 'x'), { spam: true, queue: null }),
+			scoreTriage(out(true, 'a'), { spam: false, queue: 'a' }),
+			scoreTriage(out(false, 'x'), { spam: true, queue: null }),
+			scoreTriage(out(false, 'a'), { spam: false, queue: 'a' }),
+			scoreTriage(out(false, 'b'), { spam: false, queue: 'a' }),
+			scoreTriage(out(false, 'b'), { spam: false, queue: 'b' })
+		];
+		const m = aggregateTriage(scores);
+		expect(m['spam.precision']).toBeCloseTo(2 / 3);
+		expect(m['spam.recall']).toBeCloseTo(2 / 3);
+		expect(m['spam.f1']).toBeCloseTo(2 / 3);
+		expect(m['route.items']).toBe(4);
+		// a: tp 2, fn 1 -> F1 0.8; b: tp 1, fp 1 -> F1 2/3
+		expect(m['route.f1.a']).toBeCloseTo(0.8);
+		expect(m['route.f1.b']).toBeCloseTo(2 / 3);
+		expect(m['route.macroF1']).toBeCloseTo((0.8 + 2 / 3) / 2);
+	});
+
+	it('gives zeros, not NaN, on an empty run', () => {
+		expect(Object.values(aggregateTriage([])).every((v) => v === 0)).toBe(true);
+	});
+});
