@@ -61,8 +61,12 @@ const result = {
 if (values.json) console.log(JSON.stringify(result));
 else {
 	console.log(`triage pipeline, default flags, one core, ${items.length} test mails`);
-	console.log(`  end to end      ${mailsPerSecond.toFixed(0)} mails/s (${result.msPerMail.toFixed(3)} ms/mail; target 1000, floor 500)`);
-	console.log(`  baseline        parse step alone ${parseOnlyPerSecond.toFixed(0)} mails/s; pipeline = ${(result.ratioToParseOnly * 100).toFixed(1)}% of it`);
+	console.log(
+		`  end to end      ${mailsPerSecond.toFixed(0)} mails/s (${result.msPerMail.toFixed(3)} ms/mail; target 1000, floor 500)`
+	);
+	console.log(
+		`  baseline        parse step alone ${parseOnlyPerSecond.toFixed(0)} mails/s; pipeline = ${(result.ratioToParseOnly * 100).toFixed(1)}% of it`
+	);
 	console.log(`  kit overhead    ${(result.kitOverheadShare * 100).toFixed(1)}% of wall time outside step functions`);
 	console.log(`  start-up        ${startupMs.toFixed(0)} ms (import + load cached artifacts; target < 2000)`);
 	console.log('  step            ms/mail   share');

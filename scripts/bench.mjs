@@ -7,7 +7,11 @@ const benches = {
 	batch: 'scripts/bench-batch.mjs'
 };
 
-const { positionals, values } = parseArgs({ allowPositionals: true, strict: false, options: { help: { type: 'boolean', short: 'h' } } });
+const { positionals, values } = parseArgs({
+	allowPositionals: true,
+	strict: false,
+	options: { help: { type: 'boolean', short: 'h' } }
+});
 const name = positionals[0];
 if (values.help || !name || !(name in benches)) {
 	console.log(`Usage: npm run bench -- <${Object.keys(benches).join('|')}> [--json]

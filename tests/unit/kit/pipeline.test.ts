@@ -45,7 +45,12 @@ describe('runStep', () => {
 		expect(plain.output).toEqual({ words: 3, distinct: 2 });
 		expect(plain.debug).toBeUndefined();
 		const traced = await runStep(count, { tokens: ['a', 'b', 'a'] }, { debug: true });
-		expect(traced.debug).toEqual({ top: [{ word: 'a', count: 2 }, { word: 'b', count: 1 }] });
+		expect(traced.debug).toEqual({
+			top: [
+				{ word: 'a', count: 2 },
+				{ word: 'b', count: 1 }
+			]
+		});
 		await expect(runStep(count, { tokens: 'a' })).rejects.toThrow(/input\.tokens/);
 	});
 });

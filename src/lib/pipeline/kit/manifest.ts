@@ -25,7 +25,9 @@ export const manifestSchema = z.object({
 	flags: jsonSchemaSchema,
 	label: jsonSchemaSchema.nullable(),
 	steps: z.array(stepManifestSchema),
-	examples: z.array(z.object({ name: z.string(), input: z.unknown(), flags: z.unknown().optional(), label: z.unknown().optional() })),
+	examples: z.array(
+		z.object({ name: z.string(), input: z.unknown(), flags: z.unknown().optional(), label: z.unknown().optional() })
+	),
 	metrics: z.record(z.string(), z.object({ description: z.string(), higherIsBetter: z.boolean() })),
 	primaryMetric: z.string().nullable()
 });

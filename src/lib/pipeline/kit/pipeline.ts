@@ -134,7 +134,11 @@ export function parsePipelineInput<P extends AnyPipeline>(pipeline: P, input: un
  * Runs the composed pipeline. Input and flags errors throw `InputError`; a failing step throws
  * `StepError` carrying the trace so far (debug mode).
  */
-export async function runPipeline<P extends AnyPipeline>(pipeline: P, input: unknown, options: RunOptions = {}): Promise<PipelineRun<P>> {
+export async function runPipeline<P extends AnyPipeline>(
+	pipeline: P,
+	input: unknown,
+	options: RunOptions = {}
+): Promise<PipelineRun<P>> {
 	const debug = options.debug ?? false;
 	const parsedInput = parsePipelineInput(pipeline, input);
 	const flags = resolveFlags(pipeline, options.flags);
@@ -162,7 +166,8 @@ export async function runPipeline<P extends AnyPipeline>(pipeline: P, input: unk
 			} catch (error) {
 				const durationMs = elapsed() - startMs;
 				timings.push({ step: step.name, ms: durationMs });
-				if (debug) trace.push({ step: step.name, status: 'error', startMs, input: parsed, error: toErrorInfo(error), durationMs });
+				if (debug)
+					trace.push({ step: step.name, status: 'error', startMs, input: parsed, error: toErrorInfo(error), durationMs });
 				throw error instanceof StepError ? error : new StepError(step.name, error, debug ? trace : undefined);
 			}
 		},
@@ -173,7 +178,12 @@ export async function runPipeline<P extends AnyPipeline>(pipeline: P, input: unk
 
 	const rawOutput = await pipeline.run(parsedInput, ctx);
 	const parsedOutput = pipeline.output.safeParse(rawOutput);
-	if (!parsedOutput.success) throw new StepError('(pipeline output)', new InputError(issuesFromZod(parsedOutput.error, ['output'])), debug ? trace : undefined);
+	if (!parsedOutput.success)
+		throw new StepError(
+			'(pipeline output)',
+			new InputError(issuesFromZod(parsedOutput.error, ['output'])),
+			debug ? trace : undefined
+		);
 	const durationMs = elapsed();
 	return debug
 		? { output: parsedOutput.data, flags, timings, trace, durationMs }

@@ -24,7 +24,10 @@ export interface StepDefinition<I extends z.ZodType, O extends z.ZodType, D exte
 	examples?: z.input<I>[];
 	/** Loads models or other resources once; called before the first run. */
 	load?: () => Promise<void>;
-	run: (input: z.output<I>, ctx: StepContext) => StepReturn<z.output<O>, z.output<D>> | Promise<StepReturn<z.output<O>, z.output<D>>>;
+	run: (
+		input: z.output<I>,
+		ctx: StepContext
+	) => StepReturn<z.output<O>, z.output<D>> | Promise<StepReturn<z.output<O>, z.output<D>>>;
 }
 
 export interface Step<
@@ -54,9 +57,12 @@ export function once(load?: () => Promise<void>): () => Promise<void> {
 	};
 }
 
-export function defineStep<I extends z.ZodType, O extends z.ZodType, D extends z.ZodType = z.ZodUndefined, const N extends string = string>(
-	definition: StepDefinition<I, O, D, N>
-): Step<I, O, D, N> {
+export function defineStep<
+	I extends z.ZodType,
+	O extends z.ZodType,
+	D extends z.ZodType = z.ZodUndefined,
+	const N extends string = string
+>(definition: StepDefinition<I, O, D, N>): Step<I, O, D, N> {
 	return { ...definition, load: once(definition.load) };
 }
 
@@ -79,7 +85,11 @@ export interface StepRun<S extends AnyStep> {
 }
 
 /** Runs one step alone: validates its input and output, and returns debug information when asked. */
-export async function runStep<S extends AnyStep>(step: S, input: unknown, options: { debug?: boolean } = {}): Promise<StepRun<S>> {
+export async function runStep<S extends AnyStep>(
+	step: S,
+	input: unknown,
+	options: { debug?: boolean } = {}
+): Promise<StepRun<S>> {
 	const debug = options.debug ?? false;
 	await step.load();
 	const parsed = parseStepInput(step, input);

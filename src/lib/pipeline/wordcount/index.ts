@@ -36,7 +36,10 @@ const count = defineStep({
 		const counts = new Map<string, number>();
 		for (const t of kept) counts.set(t, (counts.get(t) ?? 0) + 1);
 		const top = debug
-			? [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10).map(([word, c]) => ({ word, count: c }))
+			? [...counts]
+					.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+					.slice(0, 10)
+					.map(([word, c]) => ({ word, count: c }))
 			: [];
 		return { output: { words: kept.length, distinct: counts.size }, debug: debug ? { top } : undefined };
 	}

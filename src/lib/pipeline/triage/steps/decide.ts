@@ -3,7 +3,9 @@ import { defineStep, display } from '../../kit';
 
 export const actionSchema = z
 	.enum(['quarantine', 'review', 'route', 'deliver'])
-	.describe('quarantine: spam or blocked sender; review: a person should look; route: hand to a team queue; deliver: general inbox');
+	.describe(
+		'quarantine: spam or blocked sender; review: a person should look; route: hand to a team queue; deliver: general inbox'
+	);
 
 const decideInput = z.object({
 	spamScore: z.number().min(0).max(1).describe('P(spam) from the spam step'),
@@ -13,7 +15,12 @@ const decideInput = z.object({
 	queue: z.string().nullable().describe('Queue proposed by the route step'),
 	queueConfidence: z.number().min(0).max(1),
 	minRouteConfidence: z.number().min(0).max(1).describe('Below this the queue is not trusted'),
-	similarSpamShare: z.number().min(0).max(1).nullable().describe('Share of spam among similar past mails; null when not looked up'),
+	similarSpamShare: z
+		.number()
+		.min(0)
+		.max(1)
+		.nullable()
+		.describe('Share of spam among similar past mails; null when not looked up'),
 	sentiment: z.enum(['negative', 'neutral', 'positive']).nullable()
 });
 
