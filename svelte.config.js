@@ -10,7 +10,7 @@ const config = {
 		typescript: {
 			// server/, db/ and scripts/ live outside src/ but are type-checked with it.
 			config: (tsconfig) => {
-				tsconfig.include.push('../server/**/*.ts', '../db/**/*.ts', '../scripts/**/*.ts', '../scripts/**/*.mjs', '../clients/**/*.ts');
+				tsconfig.include.push('../server/**/*.ts', '../db/**/*.ts', '../scripts/**/*.ts', '../clients/**/*.ts');
 			}
 		},
 		alias: {
