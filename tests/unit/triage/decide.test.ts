@@ -47,3 +47,11 @@ describe('decide', () => {
 		await expect(runStep(decide, { ...calm, spamScore: 2 })).rejects.toThrow(/input\.spamScore/);
 	});
 });
+
+describe('decide reasons', () => {
+	it('does not give a queue as a reason for quarantined spam', async () => {
+		const { output } = await runStep(decide, { ...calm, spamScore: 0.99 });
+		expect(output.action).toBe('quarantine');
+		expect(output.reasons.join(' ')).not.toMatch(/exmh/);
+	});
+});

@@ -30,6 +30,8 @@ interface Rule {
 	name: string;
 	/** The action this rule takes when it matches and no earlier rule did. */
 	action: z.infer<typeof actionSchema>;
+	/** A reason worth giving only when this rule chose the action (a queue is moot for quarantined spam). */
+	onlyWhenChosen?: boolean;
 	test: (input: z.output<typeof decideInput>) => string | null;
 }
 
@@ -69,6 +71,7 @@ const rules: Rule[] = [
 	{
 		name: 'confident queue',
 		action: 'route',
+		onlyWhenChosen: true,
 		test: (i) =>
 			i.queue !== null && i.queueConfidence >= i.minRouteConfidence
 				? `looks like a "${i.queue}" mail (${pct(i.queueConfidence)} sure)`
@@ -112,7 +115,7 @@ export const decide = defineStep({
 		const matched = outcomes.filter((o) => o.detail !== null);
 		const first = matched[0]?.rule;
 		const action = first?.action ?? 'deliver';
-		const reasons = matched.map((o) => o.detail as string);
+		const reasons = matched.filter((o) => o.rule === first || !o.rule.onlyWhenChosen).map((o) => o.detail as string);
 		if (!first) reasons.push('nothing suspicious and no confident queue: general inbox');
 		return {
 			output: { action, queue: action === 'route' ? input.queue : null, reasons },
