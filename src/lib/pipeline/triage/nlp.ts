@@ -1,0 +1,89 @@
+import winkNLP, { type WinkMethods } from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import { z } from 'zod';
+
+/**
+ * One wink-nlp pass over a text, shared by the entities and sentiment steps: the pipeline hands both
+ * the same text, so the second step reads the memo instead of tokenising again.
+ */
+
+export const entitySchema = z.object({
+	type: z
+		.string()
+		.describe('DATE, TIME, DURATION, MONEY, PERCENT, CARDINAL, ORDINAL, EMAIL, URL, MENTION, HASHTAG, EMOJI or EMOTICON'),
+	value: z.string().describe('The text of the entity'),
+	start: z.number().int().min(0).describe('Offset of the first character in the text'),
+	end: z.number().int().min(0).describe('Offset just past the last character')
+});
+export type Entity = z.infer<typeof entitySchema>;
+
+export interface Sentence {
+	start: number;
+	end: number;
+	/** wink-nlp's sentiment of the sentence, -1..1. */
+	sentiment: number;
+}
+
+export interface TextAnalysis {
+	entities: Entity[];
+	sentences: Sentence[];
+	/** wink-nlp's sentiment of the whole text, -1..1. */
+	sentiment: number;
+}
+
+/** Only the annotations the steps read: part-of-speech tagging, the costliest, is left out. */
+const PIPE = ['sbd', 'negation', 'sentiment', 'ner'];
+
+let nlp: WinkMethods | undefined;
+let memo: { text: string; analysis: TextAnalysis } | undefined;
+
+/** Builds the wink-nlp instance (reads its model, ~0.5 s) once. */
+export function loadNlp(): WinkMethods {
+	nlp ??= winkNLP(model, PIPE);
+	return nlp;
+}
+
+/** Character offsets of every token, from the whitespace wink-nlp records before each one. */
+function tokenOffsets(values: string[], spaces: string[]): { starts: number[]; ends: number[] } {
+	const starts = new Array<number>(values.length);
+	const ends = new Array<number>(values.length);
+	let position = 0;
+	for (let i = 0; i < values.length; i++) {
+		position += spaces[i].length;
+		starts[i] = position;
+		position += values[i].length;
+		ends[i] = position;
+	}
+	return { starts, ends };
+}
+
+function analyze(text: string): TextAnalysis {
+	const winkNlp = loadNlp();
+	const its = winkNlp.its;
+	const doc = winkNlp.readDoc(text);
+	const tokens = doc.tokens();
+	const { starts, ends } = tokenOffsets(tokens.out(its.value) as string[], tokens.out(its.precedingSpaces) as string[]);
+	const entitySpans = doc.entities().out(its.span) as number[][];
+	const entityTypes = doc.entities().out(its.type) as string[];
+	const sentenceSpans = doc.sentences().out(its.span) as number[][];
+	const sentenceScores = doc.sentences().out(its.sentiment) as number[];
+	return {
+		entities: entitySpans.map(([first, last], i) => ({
+			type: entityTypes[i],
+			value: text.slice(starts[first], ends[last]),
+			start: starts[first],
+			end: ends[last]
+		})),
+		// An empty text has one empty sentence in wink-nlp; it has none here.
+		sentences: starts.length
+			? sentenceSpans.map(([first, last], i) => ({ start: starts[first], end: ends[last], sentiment: sentenceScores[i] }))
+			: [],
+		sentiment: starts.length ? (doc.out(its.sentiment) as number) : 0
+	};
+}
+
+/** Entities, sentences and sentiment of `text`; the last result is memoised. */
+export function analyzeText(text: string): TextAnalysis {
+	if (memo?.text !== text) memo = { text, analysis: analyze(text) };
+	return memo.analysis;
+}
