@@ -117,9 +117,13 @@ export function pipelineRunSchema<P extends AnyPipeline>(pipeline: P) {
 	});
 }
 
+const strictFlags = new WeakMap<AnyPipeline, z.ZodType>();
+
 /** Fills in flag defaults; rejects unknown flags and wrong types with the flag's path. */
 export function resolveFlags<P extends AnyPipeline>(pipeline: P, flags: unknown = {}): PipelineFlags<P> {
-	const parsed = pipeline.flags.strict().safeParse(flags ?? {});
+	let schema = strictFlags.get(pipeline);
+	if (!schema) strictFlags.set(pipeline, (schema = pipeline.flags.strict()));
+	const parsed = schema.safeParse(flags ?? {});
 	if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, ['flags']));
 	return parsed.data as PipelineFlags<P>;
 }
