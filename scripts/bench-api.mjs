@@ -1,0 +1,199 @@
+// REST throughput and latency (autocannon on loopback) against baselines measured in the same run.
+// Usage: node scripts/bench-api.mjs [--json] [--duration 10] [--connections 10] [--no-build]
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { tsImport } from 'tsx/esm/api';
+
+const { values: args } = parseArgs({
+	options: {
+		json: { type: 'boolean', default: false },
+		duration: { type: 'string', default: '10' },
+		connections: { type: 'string', default: '10' },
+		'no-build': { type: 'boolean', default: false },
+		dataset: { type: 'string' },
+		items: { type: 'string', default: '300' },
+		help: { type: 'boolean', short: 'h' }
+	}
+});
+if (args.help) {
+	console.log(`Usage: node scripts/bench-api.mjs [--json] [--duration <s>] [--connections <n>] [--no-build] [--dataset <name|path>] [--items <n>]
+
+Builds the app into build-bench, starts it in production mode, and measures with autocannon:
+  - a raw node:http JSON echo server (baseline for HTTP cost),
+  - the JSON 404 of an unknown /api path (what SvelteKit costs before any API code),
+  - REST POST /api/v1/steps/<cheap step> (parse when the pipeline has it),
+  - REST POST /api/v1/pipeline, against the same pipeline run in-process on one core.
+Pipeline requests cycle through the pipeline's documented examples, or the first --items inputs of
+--dataset (a batch dataset name such as \`test\`, or a .jsonl/.csv path). Targets: cheap step >= 50% of the echo
+baseline's requests/s; REST pipeline within 15% of the in-process pipeline.`);
+	process.exit(0);
+}
+const duration = Number(args.duration);
+const connections = Number(args.connections);
+const log = (line) => !args.json && console.error(line);
+
+const setup = await tsImport('../tests/setup/server.ts', import.meta.url);
+const { pipelines, runPipeline } = await tsImport('../src/lib/pipeline/index.ts', import.meta.url);
+const pipeline = pipelines[setup.testPipeline];
+/** What the pipeline requests send: documented examples, or real items of a dataset. */
+async function pipelineRequests() {
+	if (!args.dataset)
+		return (pipeline.examples ?? []).map((example) => ({
+			input: example.input,
+			...(example.flags ? { flags: example.flags } : {})
+		}));
+	const { readDataset, resolveDataset } = await tsImport('../server/batch/dataset.ts', import.meta.url);
+	const requests = [];
+	for await (const record of readDataset(resolveDataset(args.dataset))) {
+		if (record.kind === 'item') requests.push({ input: record.input });
+		if (requests.length >= Number(args.items)) break;
+	}
+	return requests;
+}
+const examples = await pipelineRequests();
+if (!examples.length)
+	throw new Error(`Nothing to send: pipeline ${pipeline.name} documents no examples and no --dataset was given`);
+const cheapStep = pipeline.steps.find((step) => step.name === 'parse') ?? pipeline.steps[0];
+
+/** A JSON echo server on raw node:http in its own process, as the app server is: the floor any HTTP API pays. */
+async function startEchoServer() {
+	const source = `require('node:http').createServer((req, res) => {
+		const chunks = []; req.on('data', (c) => chunks.push(c)); req.on('end', () => {
+			const body = JSON.stringify({ echo: JSON.parse(Buffer.concat(chunks).toString() || 'null') });
+			res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+		});
+	}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+	const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const [chunk] = await once(child.stdout, 'data');
+	return { baseUrl: `http://127.0.0.1:${String(chunk).trim()}`, pid: child.pid, stop: () => child.kill() };
+}
+
+/** CPU time a process has used, from the scheduler (nanosecond resolution). */
+function cpuMs(pid) {
+	return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+}
+
+/**
+ * Requests/s and latency seen by the client, and the server's own CPU per request. This machine has two
+ * cores shared by autocannon, the server and anything else running, so CPU per request is the figure
+ * that compares servers "on one core" whatever else competes; wall-clock requests/s moves with the load.
+ */
+async function load(name, url, bodies, serverPid, expectedStatus = 200) {
+	log(`measuring ${name} for ${duration} s ...`);
+	const cpuBefore = cpuMs(serverPid);
+	const result = await autocannon({
+		url,
+		connections,
+		duration,
+		requests: bodies.map((body) => ({
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body)
+		}))
+	});
+	const failed =
+		(expectedStatus === 200 ? result.non2xx : result.requests.total - (result.statusCodeStats[expectedStatus]?.count ?? 0)) +
+		result.errors +
+		result.timeouts;
+	if (failed) throw new Error(`${name}: ${failed} of ${result.requests.total} requests failed`);
+	const cpuPerRequestMs = (cpuMs(serverPid) - cpuBefore) / result.requests.total;
+	return {
+		name,
+		requestsPerSecond: result.requests.average,
+		p50Ms: result.latency.p50,
+		p99Ms: result.latency.p99,
+		cpuPerRequestMs,
+		perCoreSecond: 1000 / cpuPerRequestMs
+	};
+}
+
+/** The pipeline run sequentially in this process: what one core does without HTTP. */
+async function inProcess(seconds) {
+	log(`measuring the in-process pipeline for ${seconds} s ...`);
+	await pipeline.load();
+	for (const example of examples) await runPipeline(pipeline, example.input, { flags: example.flags });
+	const latencies = [];
+	const cpuBefore = process.cpuUsage();
+	const deadline = performance.now() + seconds * 1000;
+	for (let i = 0; performance.now() < deadline; i++) {
+		const example = examples[i % examples.length];
+		const started = performance.now();
+		await runPipeline(pipeline, example.input, { flags: example.flags });
+		latencies.push(performance.now() - started);
+	}
+	const cpu = process.cpuUsage(cpuBefore);
+	const cpuPerRequestMs = (cpu.user + cpu.system) / 1000 / latencies.length;
+	latencies.sort((a, b) => a - b);
+	const total = latencies.reduce((sum, ms) => sum + ms, 0);
+	const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+	return {
+		name: 'in-process pipeline',
+		requestsPerSecond: latencies.length / (total / 1000),
+		p50Ms: at(0.5),
+		p99Ms: at(0.99),
+		cpuPerRequestMs,
+		perCoreSecond: 1000 / cpuPerRequestMs
+	};
+}
+
+if (!args['no-build']) {
+	setup.prepareArtifacts();
+	log('building into build-bench ...');
+	setup.buildApp('build-bench');
+}
+const echo = await startEchoServer();
+const app = await setup.startTestServer({ buildDir: 'build-bench' });
+let rows;
+try {
+	rows = {
+		echo: await load('node:http JSON echo', echo.baseUrl, examples, echo.pid),
+		// What any SvelteKit route costs before our code runs: the JSON 404 of /api/<unknown>, same bodies.
+		kitFloor: await load('SvelteKit floor (404)', `${app.baseUrl}/api/unknown`, examples, app.pid, 404),
+		step: await load(
+			`REST steps/${cheapStep.name}`,
+			`${app.baseUrl}/api/v1/steps/${cheapStep.name}`,
+			(cheapStep.examples ?? []).map((input) => ({ input })),
+			app.pid
+		),
+		pipeline: await load('REST pipeline', `${app.baseUrl}/api/v1/pipeline`, examples, app.pid),
+		inProcess: await inProcess(duration)
+	};
+} finally {
+	echo.stop();
+	await app.stop();
+}
+
+const ratios = {
+	stepVsEcho: rows.step.requestsPerSecond / rows.echo.requestsPerSecond,
+	stepVsEchoPerCore: rows.step.perCoreSecond / rows.echo.perCoreSecond,
+	restPipelineVsInProcess: rows.pipeline.requestsPerSecond / rows.inProcess.requestsPerSecond,
+	restPipelineVsInProcessPerCore: rows.pipeline.perCoreSecond / rows.inProcess.perCoreSecond
+};
+const targets = { stepVsEcho: 0.5, restPipelineVsInProcess: 0.85 };
+const inputs = args.dataset ? `${examples.length} items of ${args.dataset}` : `${examples.length} documented examples`;
+const report = { pipeline: pipeline.name, inputs, cheapStep: cheapStep.name, duration, connections, rows, ratios, targets };
+
+if (args.json) {
+	console.log(JSON.stringify(report));
+} else {
+	const fmt = (n, digits = 1) => n.toFixed(digits).padStart(12);
+	console.log(`\nAPI benchmark, pipeline ${pipeline.name} on ${inputs}, ${connections} connections, ${duration} s each\n`);
+	console.log(
+		`${'target'.padEnd(24)}${'req/s'.padStart(12)}${'p50 ms'.padStart(12)}${'p99 ms'.padStart(12)}${'CPU ms/req'.padStart(12)}${'req/CPU-s'.padStart(12)}`
+	);
+	for (const row of Object.values(rows)) {
+		console.log(
+			`${row.name.padEnd(24)}${fmt(row.requestsPerSecond, 0)}${fmt(row.p50Ms, 2)}${fmt(row.p99Ms, 2)}${fmt(row.cpuPerRequestMs, 3)}${fmt(row.perCoreSecond, 0)}`
+		);
+	}
+	const ratio = (wall, core, target) => `${wall.toFixed(2)} wall-clock, ${core.toFixed(2)} per core (target >= ${target})`;
+	console.log(
+		`\nREST steps/${cheapStep.name} vs node:http echo: ${ratio(ratios.stepVsEcho, ratios.stepVsEchoPerCore, targets.stepVsEcho)}`
+	);
+	console.log(
+		`REST pipeline vs in-process: ${ratio(ratios.restPipelineVsInProcess, ratios.restPipelineVsInProcessPerCore, targets.restPipelineVsInProcess)}`
+	);
+}

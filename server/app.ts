@@ -1,0 +1,41 @@
+import type { AnyPipeline } from '../src/lib/pipeline';
+import { createKeyCheck } from './auth';
+import { type ServerConfig, readConfig } from './config';
+import { createContextInner } from './context';
+import { createOpenApiDocument } from './openapi';
+import { selectPipeline } from './pipeline';
+import { type AppRouter, createAppRouter } from './routers/_app';
+import { createCallerFactory } from './trpc';
+
+/** Everything a server process serves, built once from its configuration (tests may pass their own pipeline). */
+export function createApp(config: ServerConfig, pipeline: AnyPipeline = selectPipeline(config.pipelineName)) {
+	const router = createAppRouter(pipeline);
+	const isAuthorized = createKeyCheck(config.apiKey);
+	return {
+		config,
+		pipeline,
+		router,
+		openApiDocument: createOpenApiDocument(router, pipeline),
+		/** The context of an HTTP request: authorized only with the API key, when one is configured. */
+		contextFor: (request: Request) =>
+			createContextInner({ pipeline, authorized: isAuthorized(request.headers.get('authorization')) })
+	};
+}
+export type App = ReturnType<typeof createApp>;
+
+let app: App | undefined;
+
+/** The process-wide app, configured from the environment on first use. */
+export function getApp(): App {
+	app ??= createApp(readConfig());
+	return app;
+}
+
+/**
+ * Calls procedures in-process for trusted server code (page loads, scripts): no HTTP hop and no API
+ * key. Never hand it to the browser. Typed for the default pipeline, like `AppRouter`.
+ */
+export function createServerCaller() {
+	const { router, pipeline } = getApp();
+	return createCallerFactory(router as unknown as AppRouter)(createContextInner({ pipeline, authorized: true }));
+}

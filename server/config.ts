@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { formatIssues, issuesFromZod } from '../src/lib/pipeline/kit';
+
+const MEGABYTE = 1024 * 1024;
+
+const envSchema = z.object({
+	CONVINCE_PIPELINE: z.string().min(1).optional(),
+	CONVINCE_API_KEY: z
+		.string()
+		.min(16, 'use at least 16 characters')
+		.optional()
+		.describe('When set, every /api procedure requires `Authorization: Bearer <key>`'),
+	CONVINCE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(MEGABYTE).describe('Largest request body the API reads')
+});
+
+export interface ServerConfig {
+	pipelineName?: string;
+	apiKey?: string;
+	maxBodyBytes: number;
+}
+
+/** Reads the server's settings from the environment; a bad value stops start-up naming the variable. */
+export function readConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+	// An empty variable counts as unset, as shells and .env files often leave them.
+	const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+	const parsed = envSchema.safeParse(present);
+	if (!parsed.success) throw new Error(`Invalid server environment: ${formatIssues(issuesFromZod(parsed.error))}`);
+	return {
+		pipelineName: parsed.data.CONVINCE_PIPELINE,
+		apiKey: parsed.data.CONVINCE_API_KEY,
+		maxBodyBytes: parsed.data.CONVINCE_MAX_BODY_BYTES
+	};
+}

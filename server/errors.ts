@@ -1,0 +1,48 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { type Issue, InputError, StepError, issuesFromZod } from '../src/lib/pipeline/kit';
+
+/** Body of every error the API answers, tRPC and REST alike (REST drops tRPC's envelope). */
+export const apiErrorSchema = z
+	.object({
+		message: z.string(),
+		code: z.string().describe('tRPC error code, e.g. BAD_REQUEST, UNAUTHORIZED, UNPROCESSABLE_CONTENT'),
+		issues: z
+			.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))
+			.optional()
+			.describe('What is wrong with the request, field by field (400)'),
+		step: z.string().optional().describe('The step that failed on this input (422)'),
+		trace: z.array(z.unknown()).optional().describe('The trace up to the failing step, when the request asked for debug (422)')
+	})
+	.meta({ id: 'ApiError' });
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+const GENERIC_INTERNAL_MESSAGE = 'Internal server error';
+
+/**
+ * Maps what a procedure threw to the error clients see: bad input 400, a step failing on this input
+ * 422, and any other failure 500 with a generic message (the real one goes to the log, not the client).
+ */
+export function toTRPCError(error: TRPCError): TRPCError {
+	const cause = error.cause;
+	if (cause instanceof InputError) return new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+	if (cause instanceof StepError) return new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: cause.message, cause });
+	if (error.code === 'INTERNAL_SERVER_ERROR' && error.message !== GENERIC_INTERNAL_MESSAGE) {
+		return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_INTERNAL_MESSAGE, cause: error.cause ?? error });
+	}
+	return error;
+}
+
+/** Field issues, failing step and trace carried by an error's cause, for the error body. */
+export function errorDetails(error: TRPCError): Pick<ApiError, 'issues' | 'step' | 'trace'> {
+	const cause = error.cause;
+	if (cause instanceof z.ZodError) return { issues: issuesFromZod(cause) };
+	if (cause instanceof InputError) return { issues: cause.issues satisfies Issue[] };
+	if (cause instanceof StepError) return cause.trace ? { step: cause.step, trace: cause.trace } : { step: cause.step };
+	return {};
+}
+
+/** Bugs go to the server log with their stack; clients only ever see the generic message. */
+export function logInternalError({ error, path }: { error: TRPCError; path?: string }): void {
+	if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[api] ${path ?? '(no procedure)'} failed:`, error.cause ?? error);
+}

@@ -1,0 +1,98 @@
+import { type OpenAPIObject, type OpenApiRouter, generateOpenApiDocument } from 'trpc-to-openapi';
+import packageJson from '../package.json' with { type: 'json' };
+import type { AnyPipeline } from '../src/lib/pipeline';
+import { apiErrorSchema } from './errors';
+import { stepOperationId } from './routers/steps';
+
+/** Where the REST handler is mounted; relative, so the committed document is the served one, whatever the host. */
+export const REST_BASE_PATH = '/api/v1';
+
+type ExampleObject = { summary: string; value: unknown };
+
+/** Realistic request bodies per operation id, from the pipeline's and each step's own examples. */
+function requestExamples(pipeline: AnyPipeline): Record<string, Record<string, ExampleObject>> {
+	const pipelineExamples = (pipeline.examples ?? []).map((example, index) => [
+		`example${index + 1}`,
+		{ summary: example.name, value: { input: example.input, ...(example.flags ? { flags: example.flags } : {}), debug: false } }
+	]);
+	const stepExamples = pipeline.steps.map((step) => [
+		stepOperationId(step.name),
+		Object.fromEntries(
+			(step.examples ?? []).map((input, index) => [
+				`example${index + 1}`,
+				{ summary: `${step.name} example ${index + 1}`, value: { input, debug: false } }
+			])
+		)
+	]);
+	return { runPipeline: Object.fromEntries(pipelineExamples), ...Object.fromEntries(stepExamples) };
+}
+
+const errorResponses = {
+	400: ['BadRequest', 'The body or query is not valid JSON or does not match the schema; `issues` names each field'],
+	401: ['Unauthorized', 'An API key is configured and the request lacks `Authorization: Bearer <key>` or has a wrong key'],
+	404: ['NotFound', 'What the request names (e.g. a run id) does not exist'],
+	413: ['PayloadTooLarge', 'The body is larger than the server accepts (CONVINCE_MAX_BODY_BYTES, 1 MB by default)'],
+	415: ['UnsupportedMediaType', 'The body is not sent as `application/json`'],
+	422: ['StepFailed', 'A step failed on this input; `step` names it, and `trace` shows the run up to it when `debug` was asked'],
+	500: ['InternalError', 'A bug in the service; the message is generic and the details are in the server log']
+} as const satisfies Record<number, [string, string]>;
+
+/** Every request with a body can hit the size limit and the media type check, whatever the procedure. */
+const BODY_ERRORS = [413, 415];
+
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from the router and completed with what the
+ * generator cannot know: request examples and the service's own error responses.
+ */
+export function createOpenApiDocument(router: OpenApiRouter, pipeline: AnyPipeline): OpenAPIObject {
+	const document = generateOpenApiDocument(router, {
+		title: `convince: ${pipeline.name} API`,
+		description: `${pipeline.description}\n\nServes pipeline ${pipeline.name} ${pipeline.version}. Every operation follows the pipeline's own schemas; GET /manifest describes them as JSON Schema.`,
+		version: packageJson.version,
+		baseUrl: REST_BASE_PATH,
+		tags: ['pipeline', 'steps', 'service'],
+		securitySchemes: {
+			bearerAuth: {
+				type: 'http',
+				scheme: 'bearer',
+				description: 'The API key configured with CONVINCE_API_KEY; a server started without one does not check it'
+			}
+		},
+		defs: { ApiError: apiErrorSchema }
+	});
+	const examples = requestExamples(pipeline);
+	const errorRef = { $ref: '#/components/schemas/ApiError' };
+	// The generator's per-code error schemas describe its own error body; ApiError replaces them.
+	const schemas = Object.fromEntries(
+		Object.entries(document.components?.schemas ?? {}).filter(([name]) => !name.startsWith('error.'))
+	);
+	document.components = {
+		...document.components,
+		schemas,
+		responses: Object.fromEntries(
+			Object.values(errorResponses).map(([name, description]) => [
+				name,
+				{ description, content: { 'application/json': { schema: errorRef } } }
+			])
+		)
+	};
+	for (const pathItem of Object.values(document.paths ?? {})) {
+		for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+			const operation = pathItem[method];
+			if (!operation?.responses) continue;
+			const media =
+				operation.requestBody && 'content' in operation.requestBody
+					? operation.requestBody.content['application/json']
+					: undefined;
+			// Statuses the generator or the procedure's `errorResponses` listed, in the API's own error shape.
+			const statuses = new Set([...Object.keys(operation.responses).map(Number), ...(media ? BODY_ERRORS : [])]);
+			const errors = Object.entries(errorResponses)
+				.filter(([status]) => statuses.has(Number(status)))
+				.map(([status, [name]]) => [status, { $ref: `#/components/responses/${name}` }]);
+			operation.responses = { 200: operation.responses[200], ...Object.fromEntries(errors) };
+			const operationExamples = examples[operation.operationId ?? ''];
+			if (media && operationExamples && Object.keys(operationExamples).length) media.examples = operationExamples;
+		}
+	}
+	return document;
+}

@@ -1,0 +1,22 @@
+import type { AnyPipeline } from '../../src/lib/pipeline';
+import type { DefaultPipeline } from '../default-pipeline';
+import { router } from '../trpc';
+import { createHealthProcedure } from './health';
+import { createPipelineRouter } from './pipeline';
+import { runsRouter } from './runs';
+import { samplesRouter } from './samples';
+import { createStepsRouter } from './steps';
+
+/** The whole API for one pipeline; every procedure derives from the pipeline's schemas and steps. */
+export function createAppRouter<P extends AnyPipeline>(pipeline: P) {
+	return router({
+		pipeline: createPipelineRouter(pipeline),
+		steps: createStepsRouter(pipeline),
+		health: createHealthProcedure(pipeline),
+		runs: runsRouter,
+		samples: samplesRouter
+	});
+}
+
+/** Types describe the default pipeline; a server started with another `CONVINCE_PIPELINE` serves that one's shapes. */
+export type AppRouter = ReturnType<typeof createAppRouter<DefaultPipeline>>;

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import {
+	type AnyPipeline,
+	type AnyStep,
+	InputError,
+	OutputError,
+	type PipelineSteps,
+	StepError,
+	runStep
+} from '../../src/lib/pipeline';
+import { protectedProcedure, router } from '../trpc';
+import { RUN_ERRORS, debugFlagSchema } from './pipeline';
+
+/** `runStepParse` for step `parse`: operation ids are derived from step names, like REST paths. */
+export function stepOperationId(stepName: string): string {
+	return `runStep${stepName.charAt(0).toUpperCase()}${stepName.slice(1)}`;
+}
+
+// The casts restore the step's own schema types, which zod's methods lose on a generic receiver.
+export function stepRequestSchema<S extends AnyStep>(step: S) {
+	return z.object({ input: step.input.describe(`Input of step ${step.name}`) as S['input'], debug: debugFlagSchema });
+}
+
+export function stepRunSchema<S extends AnyStep>(step: S) {
+	const debug = (step.debug ?? z.unknown()).optional().describe('Present when the request asked for debug');
+	return z.object({
+		output: step.output as S['output'],
+		debug: debug as z.ZodOptional<NonNullable<S['debug']>>,
+		durationMs: z.number()
+	});
+}
+
+/** A step failing on valid input is the input's problem (422); a step breaking its own contract is a bug (500). */
+async function runStepForClient<S extends AnyStep>(step: S, input: unknown, debug: boolean) {
+	try {
+		return await runStep(step, input, { debug });
+	} catch (error) {
+		if (error instanceof InputError || error instanceof OutputError) throw error;
+		throw new StepError(step.name, error);
+	}
+}
+
+type StepRequest = z.output<ReturnType<typeof stepRequestSchema<AnyStep>>>;
+
+function stepProcedure<S extends AnyStep>(step: S) {
+	return (
+		protectedProcedure
+			.meta({
+				openapi: {
+					method: 'POST',
+					path: `/steps/${step.name}`,
+					operationId: stepOperationId(step.name),
+					tags: ['steps'],
+					errorResponses: RUN_ERRORS,
+					summary: `Run step "${step.name}" alone`,
+					description: step.description
+				}
+			})
+			.input(stepRequestSchema(step))
+			.output(stepRunSchema(step))
+			// Typed by the schemas, validated at run time: see createPipelineRouter.
+			.mutation(async ({ input }) => {
+				const request = input as StepRequest;
+				return (await runStepForClient(step, request.input, request.debug)) as never;
+			})
+	);
+}
+
+export type StepProcedures<P extends AnyPipeline> = {
+	[Name in keyof PipelineSteps<P>]: ReturnType<typeof stepProcedure<Extract<PipelineSteps<P>[Name], AnyStep>>>;
+};
+
+/** One procedure per step of the pipeline, keyed by step name. */
+export function createStepsRouter<P extends AnyPipeline>(pipeline: P) {
+	const procedures = Object.fromEntries(pipeline.steps.map((step) => [step.name, stepProcedure(step)]));
+	return router(procedures as unknown as StepProcedures<P>);
+}

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type DatasetRef, namedDatasets, resolveDataset } from '../batch/dataset';
+
+/**
+ * Which datasets the sample picker offers: env `CONVINCE_DATASETS` (comma-separated names or paths)
+ * when set, else the named datasets whose files exist (`node scripts/data.mjs` writes them).
+ */
+export function datasetChoices(env: Record<string, string | undefined> = process.env): string[] {
+	const configured = env.CONVINCE_DATASETS?.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+	if (configured?.length) return configured;
+	return Object.entries(namedDatasets)
+		.filter(([, file]) => existsSync(file))
+		.map(([name]) => name);
+}
+
+/** The dataset is unknown, missing, or outside the project: a 404 for the pages, never a crash. */
+export class DatasetNotFound extends Error {
+	override readonly name = 'DatasetNotFound';
+}
+
+/**
+ * Resolves a dataset named in a page URL: a known name, or a `.jsonl`/`.csv` path inside the working
+ * directory (batch runs over files link their items this way). Paths elsewhere are refused, so a link
+ * cannot make the server read arbitrary files.
+ */
+export function openDatasetRef(nameOrPath: string): DatasetRef {
+	if (!Object.hasOwn(namedDatasets, nameOrPath)) {
+		const relative = path.relative(process.cwd(), path.resolve(nameOrPath));
+		if (relative.startsWith('..') || path.isAbsolute(relative)) {
+			throw new DatasetNotFound(`dataset "${nameOrPath}" is outside the project folder`);
+		}
+	}
+	try {
+		return resolveDataset(nameOrPath);
+	} catch (error) {
+		throw new DatasetNotFound(error instanceof Error ? error.message : String(error));
+	}
+}

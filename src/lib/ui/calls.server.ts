@@ -1,0 +1,74 @@
+import { TRPCError } from '@trpc/server';
+import { createServerCaller } from '$server/app';
+import { errorDetails, logInternalError } from '$server/errors';
+import type { AnyPipeline, Issue, Manifest, PipelineRun, StepRun, AnyStep, TraceEntry } from '$lib/pipeline';
+
+/**
+ * The pages' only way to the pipeline: the in-process tRPC caller (no HTTP hop, no API key), with its
+ * errors turned into plain data a page can show beside the field or step they concern.
+ */
+
+/** Why a call gave no result, in words for the page. */
+export interface PageError {
+	kind: 'input' | 'step' | 'notFound' | 'server';
+	message: string;
+	issues?: Issue[];
+	/** The step that failed, and the trace up to it (debug runs). */
+	step?: string;
+	trace?: TraceEntry[];
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: PageError };
+
+type PipelineRunResult = PipelineRun<AnyPipeline>;
+type StepRunResult = StepRun<AnyStep>;
+
+/**
+ * The caller is typed for the default pipeline (`AppRouter`), while a server serves whichever pipeline
+ * `CONVINCE_PIPELINE` names; the pages work from the manifest, so they see it through plain shapes.
+ */
+export interface PageCaller {
+	pipeline: {
+		run(request: { input: unknown; flags?: unknown; debug: boolean }): Promise<PipelineRunResult>;
+		manifest(): Promise<Manifest>;
+	};
+	steps: Record<string, (request: { input: unknown; debug: boolean }) => Promise<StepRunResult>>;
+	samples: ReturnType<typeof createServerCaller>['samples'];
+}
+
+export function pageCaller(): PageCaller {
+	return createServerCaller() as unknown as PageCaller;
+}
+
+export function toPageError(error: unknown, path?: string): PageError {
+	if (!(error instanceof TRPCError)) {
+		console.error(`[pages] ${path ?? 'call'} failed:`, error);
+		return { kind: 'server', message: 'Internal server error' };
+	}
+	const { issues, step, trace } = errorDetails(error);
+	switch (error.code) {
+		case 'BAD_REQUEST':
+			return { kind: 'input', message: 'The input or flags are not valid.', issues };
+		case 'UNPROCESSABLE_CONTENT':
+			return { kind: 'step', message: error.message, step, trace: trace as TraceEntry[] | undefined };
+		case 'NOT_FOUND':
+			return { kind: 'notFound', message: error.message };
+		default:
+			logInternalError({ error, path });
+			return { kind: 'server', message: 'Internal server error' };
+	}
+}
+
+/** Runs a call, keeping its failure as data instead of an exception. */
+export async function attempt<T>(path: string, call: () => Promise<T>): Promise<Outcome<T>> {
+	try {
+		return { ok: true, value: await call() };
+	} catch (error) {
+		return { ok: false, error: toPageError(error, path) };
+	}
+}
+
+/** The manifest as pages receive it: example inputs (whole emails) stay on the server, their names travel. */
+export function pageManifest(manifest: Manifest): Manifest {
+	return { ...manifest, examples: manifest.examples.map(({ name }) => ({ name, input: undefined })) };
+}

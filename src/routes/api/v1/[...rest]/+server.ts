@@ -1,0 +1,11 @@
+import { getApp } from '$server/app';
+import { createRestHandler } from '$server/http/rest';
+import type { RequestHandler } from './$types';
+
+let handleRest: ReturnType<typeof createRestHandler> | undefined;
+
+// Every method lands here, so the REST handler answers 404 and 405 in the API's error format.
+export const fallback: RequestHandler = ({ request }) => {
+	handleRest ??= createRestHandler(getApp());
+	return handleRest(request);
+};

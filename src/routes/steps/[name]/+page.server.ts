@@ -1,0 +1,57 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Issue, Manifest } from '$lib/pipeline';
+import { type PageError, attempt, pageCaller } from '$lib/ui/calls.server';
+import { fieldsOf, readFields, submittedControls } from '$lib/ui/fields';
+import { readSource, shareableLink } from '$lib/ui/links';
+import type { Actions, PageServerLoad } from './$types';
+
+function stepOf(manifest: Manifest, name: string) {
+	const step = manifest.steps.find((s) => s.name === name);
+	if (!step)
+		error(
+			404,
+			`The ${manifest.name} pipeline has no step "${name}"; its steps are ${manifest.steps.map((s) => s.name).join(', ')}`
+		);
+	return step;
+}
+
+/** `?input=<JSON>` runs that input; `?example=<n>` runs the step's n-th example; neither shows its first example. */
+export const load = (async ({ params, url }) => {
+	const caller = pageCaller();
+	const manifest = await caller.pipeline.manifest();
+	const step = stepOf(manifest, params.name);
+	const linkIssues: Issue[] = [];
+	const source = readSource(url.searchParams, linkIssues);
+	const input = source && 'input' in source ? source.input : step.examples[source && 'example' in source ? source.example : 0];
+	const linkError: PageError | undefined = linkIssues.length
+		? { kind: 'input', message: 'This link does not describe a run.', issues: linkIssues }
+		: undefined;
+	if (!source || linkError) return { step, input, error: linkError, result: undefined };
+	const outcome = await attempt(`steps.${step.name}`, () => caller.steps[step.name]({ input, debug: true }));
+	return {
+		step,
+		input,
+		error: outcome.ok ? undefined : outcome.error,
+		result: outcome.ok ? outcome.value : undefined,
+		shareLink: shareableLink(`/steps/${step.name}`, { input })
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	/** Like the run page: redirect to the link that reproduces the run, or run here when the input is too long for one. */
+	run: async ({ params, request }) => {
+		const form = await request.formData();
+		const caller = pageCaller();
+		const step = stepOf(await caller.pipeline.manifest(), params.name);
+		const fields = fieldsOf(step.input, 'input');
+		const { value: input, issues } = readFields(fields, form);
+		const values = submittedControls(fields, form);
+		if (issues.length)
+			return fail(400, { values, error: { kind: 'input', message: 'Some fields need fixing.', issues } satisfies PageError });
+		const link = shareableLink(`/steps/${step.name}`, { input });
+		if (link) redirect(303, link);
+		const outcome = await attempt(`steps.${step.name}`, () => caller.steps[step.name]({ input, debug: true }));
+		if (!outcome.ok) return fail(outcome.error.kind === 'input' ? 400 : 422, { values, error: outcome.error });
+		return { values, result: outcome.value, input };
+	}
+} satisfies Actions;

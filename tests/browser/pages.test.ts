@@ -1,0 +1,312 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Manifest } from '../../src/lib/pipeline/kit';
+import { type TestServer, startTestServer, testPipeline } from '../setup/server';
+import { type WatchedPage, openBrowser, screenshot, watchedPage } from './browser';
+import { HOSTILE_MAIL, HOSTILE_TEXT, WORDCOUNT_DATASET } from './fixtures';
+
+/**
+ * The debug pages in Debian Chromium against the production build, as a reviewer uses them. Everything
+ * pipeline-specific comes from the served manifest; only the sample to pick is named per pipeline.
+ */
+
+const baseUrl = inject('baseUrl');
+const scenario =
+	testPipeline === 'triage'
+		? { dataset: 'test', filter: { field: 'spam', value: 'true' }, hostileInput: HOSTILE_MAIL }
+		: { dataset: WORDCOUNT_DATASET, filter: { field: 'long', value: 'true' }, hostileInput: HOSTILE_TEXT };
+
+let chromium: Browser;
+let manifest: Manifest;
+/** The boolean flag the tests toggle, and a bounded number flag they break. */
+let toggled: string;
+let bounded: { name: string; minimum: number } | undefined;
+
+async function fetchManifest(origin: string): Promise<Manifest> {
+	const response = await fetch(`${origin}/api/v1/manifest`);
+	expect(response.status).toBe(200);
+	return (await response.json()) as Manifest;
+}
+
+beforeAll(async () => {
+	chromium = await openBrowser();
+	manifest = await fetchManifest(baseUrl);
+	const flags = Object.entries(manifest.flags.properties as Record<string, { type?: string; minimum?: number }>);
+	toggled = flags.find(([, schema]) => schema.type === 'boolean')?.[0] ?? '';
+	const number = flags.find(([, schema]) => typeof schema.minimum === 'number' && schema.minimum > -1e9);
+	bounded = number && { name: number[0], minimum: number[1].minimum ?? 0 };
+	expect(toggled, 'the served pipeline needs a boolean flag for these tests').not.toBe('');
+});
+
+afterAll(async () => {
+	await chromium?.close();
+});
+
+const stepCards = (page: Page) =>
+	page
+		.locator('article.step-card')
+		.evaluateAll((cards) => cards.map((card) => [(card as HTMLElement).dataset.step, (card as HTMLElement).dataset.status]));
+const summaryText = (page: Page) => page.locator('[data-testid=summary] dl').innerText();
+const flagsOf = (page: Page) => JSON.parse(new URL(page.url()).searchParams.get('flags') ?? '{}') as Record<string, unknown>;
+
+/** Nothing a page shows may run script or fail quietly. */
+async function expectClean(watched: WatchedPage) {
+	await watched.page.waitForLoadState('networkidle');
+	expect(await watched.page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+	expect(watched.dialogs).toEqual([]);
+	expect(watched.errors).toEqual([]);
+}
+
+/** Opens the run page, filters the dataset by label, and clicks the first match; returns its id. */
+async function pickSample(page: Page): Promise<string> {
+	await page.goto(`${baseUrl}/`);
+	await page.selectOption('#picker-dataset', scenario.dataset);
+	await page.getByRole('button', { name: 'Search' }).click();
+	await page.waitForURL((url) => url.searchParams.get('browse') === scenario.dataset);
+	await page.selectOption(`#picker-label-${scenario.filter.field}`, scenario.filter.value);
+	await page.getByRole('button', { name: 'Search' }).click();
+	await page.waitForURL((url) => url.searchParams.get(`label.${scenario.filter.field}`) === scenario.filter.value);
+	const first = page.locator('[data-sample]').first();
+	const id = (await first.getAttribute('data-sample')) ?? '';
+	await first.click();
+	await page.waitForURL((url) => url.searchParams.get('id') === id);
+	await page.locator('[data-testid=summary]').waitFor();
+	return id;
+}
+
+describe('run page', () => {
+	let shared: { link: string; summary: string; cards: unknown[] };
+
+	it('picks a sample by label, toggles a flag, runs, and shows the summary and every step card', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		const id = await pickSample(page);
+		expect(await page.locator('.expected').innerText()).toContain(`${scenario.filter.field}: yes`);
+		expect(await page.locator('[data-sample][aria-current=true]').getAttribute('data-sample')).toBe(id);
+
+		const box = page.locator(`input[name="flags.${toggled}"]`);
+		const wasOn = await box.isChecked();
+		await box.setChecked(!wasOn);
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await page.waitForURL(() => flagsOf(page)[toggled] === !wasOn);
+		await page.locator('[data-testid=summary]').waitFor();
+
+		const cards = await stepCards(page);
+		expect(cards.map(([step]) => step)).toEqual(manifest.steps.map((s) => s.name));
+		for (const [, status] of cards) expect(['ok', 'skipped']).toContain(status);
+		expect(await page.locator('[data-testid=summary] .tile').count()).toBeGreaterThan(0);
+		expect(await page.locator('.waterfall tbody tr').count()).toBe(cards.length);
+		expect(await page.locator(`input[name="flags.${toggled}"]`).isChecked()).toBe(!wasOn);
+		await screenshot(page, 'run-page');
+		await expectClean(watched);
+
+		shared = {
+			link: (await page.locator('[data-testid=share-link]').getAttribute('href')) ?? '',
+			summary: await summaryText(page),
+			cards
+		};
+		await page.context().close();
+	});
+
+	it('reproduces the same result from a shared link in a fresh browser', async () => {
+		expect(shared.link).toMatch(/^\/\?dataset=.+&id=.+&flags=/);
+		const watched = await watchedPage(chromium);
+		await watched.page.goto(`${baseUrl}${shared.link}`);
+		await watched.page.locator('[data-testid=summary]').waitFor();
+		expect(await summaryText(watched.page)).toBe(shared.summary);
+		expect(await stepCards(watched.page)).toEqual(shared.cards);
+		await expectClean(watched);
+		await watched.page.context().close();
+	});
+
+	it('shows hostile email content as text and runs none of it', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await page.goto(`${baseUrl}/`);
+		await page.locator('textarea').first().fill(scenario.hostileInput);
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await page.waitForURL((url) => url.searchParams.has('input'));
+		await page.locator('[data-testid=summary]').waitFor();
+		// Open every disclosure so all of the run is in the document.
+		await page
+			.locator('details:not([open]) > summary')
+			.evaluateAll((summaries) => summaries.forEach((s) => ((s.parentElement as HTMLDetailsElement).open = true)));
+		expect(await page.locator('main').textContent()).toContain(`<script>window.__pwned = 'script'`);
+		for (const selector of ['main img', 'main iframe', 'main svg', 'main script', 'main a[href^="javascript:"]']) {
+			expect(await page.locator(selector).count(), selector).toBe(0);
+		}
+		await screenshot(page, 'run-page-hostile-input');
+		await expectClean(watched);
+		await page.context().close();
+	});
+
+	it('places bad flags from a link beside their field, and never shows a blank page', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		const sample = await pickSample(page);
+		if (bounded) {
+			const flags = encodeURIComponent(JSON.stringify({ [bounded.name]: bounded.minimum - 1 }));
+			await page.goto(
+				`${baseUrl}/?dataset=${encodeURIComponent(scenario.dataset)}&id=${encodeURIComponent(sample)}&flags=${flags}`
+			);
+			expect(await page.locator(`#field-flags-${bounded.name}-error`).innerText()).toMatch(/\S/);
+			expect(await page.locator('.error-message').innerText()).toContain('Check the input');
+		}
+		await page.goto(`${baseUrl}/?dataset=${encodeURIComponent(scenario.dataset)}&id=no-such-item`);
+		expect(await page.locator('.error-message').innerText()).toContain('no-such-item');
+		await page.goto(`${baseUrl}/?browse=no-such-dataset`);
+		expect(await page.locator('.picker .error').innerText()).toContain('no-such-dataset');
+		const missing = await page.goto(`${baseUrl}/steps/no-such-step`);
+		expect(missing?.status()).toBe(404);
+		expect(await page.locator('main').innerText()).toContain(manifest.steps[0].name);
+		await screenshot(page, 'error-page');
+		expect(watched.dialogs).toEqual([]);
+		await page.context().close();
+	});
+
+	it('says it is running while a slow step works', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await pickSample(page);
+		let release = () => {};
+		const held = new Promise<void>((resolve) => (release = resolve));
+		await page.route(
+			(url) => url.search.includes('/run'),
+			async (route) => {
+				await held;
+				await route.continue();
+			}
+		);
+		await page.locator(`input[name="flags.${toggled}"]`).click();
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await page.getByText('Running the pipeline…').waitFor();
+		expect(await page.getByRole('button', { name: 'Running…' }).isDisabled()).toBe(true);
+		release();
+		await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
+		await page.locator('[data-testid=summary]').waitFor();
+		await page.context().close();
+	});
+
+	it('works without JavaScript: links run samples and the form runs through the server', async () => {
+		const watched = await watchedPage(chromium, { javaScriptEnabled: false });
+		const { page } = watched;
+		await page.goto(`${baseUrl}/?browse=${encodeURIComponent(scenario.dataset)}`);
+		await page.locator('[data-sample]').first().click();
+		await page.locator('[data-testid=summary]').waitFor();
+		const box = page.locator(`input[name="flags.${toggled}"]`);
+		const wasOn = await box.isChecked();
+		await box.setChecked(!wasOn);
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await page.waitForURL(() => flagsOf(page)[toggled] === !wasOn);
+		expect((await stepCards(page)).length).toBe(manifest.steps.length);
+		await page.context().close();
+	});
+
+	it('fits a narrow window and runs from the keyboard alone', async () => {
+		const watched = await watchedPage(chromium, { viewport: { width: 380, height: 800 } });
+		const { page } = watched;
+		await pickSample(page);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+		await screenshot(page, 'run-page-narrow');
+
+		await page.locator('textarea').first().focus();
+		const wasOn = await page.locator(`input[name="flags.${toggled}"]`).isChecked();
+		for (let presses = 0; presses < 80; presses++) {
+			await page.keyboard.press('Tab');
+			const focused = await page.evaluate(() => {
+				const element = document.activeElement as HTMLInputElement | null;
+				return element?.type === 'submit' ? element.textContent?.trim() : element?.name;
+			});
+			if (focused === `flags.${toggled}`) await page.keyboard.press('Space');
+			if (focused === 'Run') break;
+		}
+		await page.keyboard.press('Enter');
+		await page.waitForURL(() => flagsOf(page)[toggled] === !wasOn);
+		await page.locator('[data-testid=summary]').waitFor();
+		await expectClean(watched);
+		await page.context().close();
+	});
+});
+
+describe('compare and step pages', () => {
+	it('compares two flag sets and points out the first step that differs', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await pickSample(page);
+		await page.getByRole('link', { name: 'Compare under other flags' }).click();
+		await page.waitForURL((url) => url.pathname === '/compare');
+		await page.locator(`input[name="b.${toggled}"]`).click();
+		await page.getByRole('button', { name: 'Compare' }).click();
+		await page.waitForURL((url) => url.searchParams.get('b') !== url.searchParams.get('a'));
+		const verdict = await page.getByTestId('verdict').innerText();
+		const differing = await page
+			.locator('.step-row[data-differs=true]')
+			.evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.step));
+		expect(differing.length).toBeGreaterThan(0);
+		expect(verdict).toContain(`First difference at step ${differing[0]}`);
+		expect(verdict).toContain(toggled);
+		await screenshot(page, 'compare-page');
+		await expectClean(watched);
+		await page.context().close();
+	});
+
+	it('runs a step alone with its generated form and debug view', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		const step = manifest.steps.find((s) => s.debug && s.examples.length) ?? manifest.steps[0];
+		await page.goto(`${baseUrl}/steps`);
+		await page.getByRole('link', { name: step.name, exact: true }).click();
+		await page.getByRole('button', { name: 'Run step' }).click();
+		await page.waitForURL((url) => url.searchParams.has('input'));
+		await page.locator('.step-card[data-status=ok]').waitFor();
+		if (step.debug) expect(await page.locator('.debug-field').count()).toBeGreaterThan(0);
+		await screenshot(page, 'step-page');
+		await expectClean(watched);
+		await page.context().close();
+	});
+});
+
+describe('a second pipeline', () => {
+	let server: TestServer;
+
+	beforeAll(async () => {
+		// Same build, another pipeline: the pages must follow the manifest with no route of their own.
+		server = await startTestServer({
+			buildDir: inject('buildDir'),
+			env: { CONVINCE_PIPELINE: 'wordcount', CONVINCE_DATASETS: WORDCOUNT_DATASET }
+		});
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	it('renders its own form, flags, steps and debug views, and keeps its hostile sample inert', async () => {
+		const wordcount = await fetchManifest(server.baseUrl);
+		expect(wordcount.name).toBe('wordcount');
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/?dataset=${encodeURIComponent(WORDCOUNT_DATASET)}&id=xss`);
+		await page.locator('[data-testid=summary]').waitFor();
+		expect(await page.locator('.site .pipeline').innerText()).toContain('wordcount');
+		for (const [part, schema] of [
+			['input', wordcount.input],
+			['flags', wordcount.flags]
+		] as const) {
+			for (const key of Object.keys(schema.properties as object)) {
+				const control = page.locator(`[name="${part}.${key}"]`);
+				expect(await control.count(), `${part}.${key}`).toBe(1);
+				expect(
+					await page.locator(`label[for="${await control.getAttribute('id')}"], label:has([name="${part}.${key}"])`).count()
+				).toBe(1);
+			}
+		}
+		expect((await stepCards(page)).map(([step]) => step)).toEqual(wordcount.steps.map((s) => s.name));
+		expect(await page.locator('[data-display=spans] mark').count()).toBeGreaterThan(0);
+		expect(await page.locator('[data-display=table] table').count()).toBe(1);
+		expect(await page.locator('[data-sample="xss"]').innerText()).toContain(`<img src=x onerror=alert('title')>`);
+		await screenshot(page, 'second-pipeline');
+		await expectClean(watched);
+		await page.context().close();
+	});
+});

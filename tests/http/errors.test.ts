@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { baseUrl, call, postJson } from './request';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A JSON body just over the default limit: valid JSON, so only its size is wrong. */
+const oversized = JSON.stringify({ input: { text: 'a'.repeat(MAX_BODY_BYTES) } });
+
+/** Streams a body without Content-Length (chunked), so the limit has to be enforced while reading. */
+function streamed(text: string): RequestInit {
+	const bytes = new TextEncoder().encode(text);
+	const chunk = 64 * 1024;
+	let offset = 0;
+	const body = new ReadableStream<Uint8Array>({
+		pull(controller) {
+			if (offset >= bytes.length) return controller.close();
+			controller.enqueue(bytes.subarray(offset, (offset += chunk)));
+		}
+	});
+	return { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit;
+}
+
+function expectApiError(body: unknown, code: string) {
+	expect(body).toMatchObject({ code, message: expect.any(String) });
+	expect(JSON.stringify(body)).not.toMatch(/\bat .+:\d+:\d+|node_modules|stack/);
+}
+
+describe('REST errors', () => {
+	it('400 names each wrong field with its path and message', async () => {
+		const { status, body } = await postJson('/api/v1/pipeline', {
+			input: { nope: 1 },
+			flags: { unknownFlag: true },
+			debug: 'yes'
+		});
+		expect(status).toBe(400);
+		expectApiError(body, 'BAD_REQUEST');
+		const paths = (body as { issues: { path: (string | number)[]; message: string }[] }).issues.map((i) => i.path.join('.'));
+		expect(paths).toEqual(expect.arrayContaining(['flags', 'debug']));
+		expect(paths.some((p) => p.startsWith('input'))).toBe(true);
+	});
+
+	it('400 for a body that is not JSON', async () => {
+		const { status, body } = await call('/api/v1/pipeline', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{"input": '
+		});
+		expect(status).toBe(400);
+		expectApiError(body, 'PARSE_ERROR');
+	});
+
+	it('404 for unknown API paths and steps, as JSON', async () => {
+		for (const path of ['/api/nope', '/api/v1/steps/noSuchStep', '/api/v1']) {
+			const { status, body } = await call(path);
+			expect(status, path).toBe(404);
+			expectApiError(body, 'NOT_FOUND');
+		}
+	});
+
+	it('405 with Allow for a wrong method', async () => {
+		const cases = [
+			['GET', '/api/v1/pipeline', 'POST'],
+			['DELETE', '/api/v1/health', 'GET'],
+			['POST', '/api/openapi.json', 'GET']
+		] as const;
+		for (const [method, path, allow] of cases) {
+			const { status, headers, body } = await call(path, { method });
+			expect(status, `${method} ${path}`).toBe(405);
+			expect(headers.get('allow')).toBe(allow);
+			expectApiError(body, 'METHOD_NOT_SUPPORTED');
+		}
+	});
+
+	it('413 for a body over the limit, declared or streamed', async () => {
+		const declared = await call('/api/v1/pipeline', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: oversized
+		});
+		const chunked = await call('/api/v1/pipeline', streamed(oversized));
+		for (const { status, body } of [declared, chunked]) {
+			expect(status).toBe(413);
+			expectApiError(body, 'PAYLOAD_TOO_LARGE');
+			expect((body as { message: string }).message).toContain(String(MAX_BODY_BYTES));
+		}
+	});
+
+	it('accepts a body above adapter-node’s own 512K default, below the API limit', async () => {
+		const { status, body } = await postJson('/api/v1/pipeline', { input: { text: 'x'.repeat(700_000) } });
+		// The pipeline's own schema may cap the text (400); what must not happen is the server's 512K cut (413).
+		expect([200, 400], JSON.stringify(body).slice(0, 300)).toContain(status);
+	});
+
+	it('415 for a body that is not sent as JSON', async () => {
+		for (const headers of [
+			{ 'content-type': 'text/plain' },
+			{ 'content-type': 'application/x-www-form-urlencoded' },
+			{}
+		] as Record<string, string>[]) {
+			const { status, body } = await call('/api/v1/pipeline', { method: 'POST', headers, body: 'input=hello' });
+			expect(status, JSON.stringify(headers)).toBe(415);
+			expectApiError(body, 'UNSUPPORTED_MEDIA_TYPE');
+		}
+	});
+});
+
+describe('early answers', () => {
+	it('read the body first, so the connection serves the next request', async () => {
+		const body = 'x'.repeat(900_000);
+		// Answered before reading: tRPC's 415, the catch-all 404, REST's 415 (three in a row once reset the connection).
+		for (const path of ['/api/trpc/pipeline.run', '/api/nope', '/api/v1/pipeline', '/api/trpc/pipeline.run', '/api/nope']) {
+			const { status } = await call(path, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+			expect([404, 415], path).toContain(status);
+		}
+	});
+});
+
+describe('tRPC errors', () => {
+	const trpc = (path: string, init?: RequestInit) => call(`/api/trpc/${path}`, init);
+	const trpcError = (body: unknown) =>
+		(body as { error: { json: { data: { code: string; httpStatus: number; issues?: unknown[] } } } }).error.json.data;
+
+	it('answer with the same statuses as REST', async () => {
+		const invalid = await postJson('/api/trpc/pipeline.run', { json: { input: { nope: 1 } } });
+		expect([invalid.status, trpcError(invalid.body).code]).toEqual([400, 'BAD_REQUEST']);
+		expect(trpcError(invalid.body).issues?.length).toBeGreaterThan(0);
+
+		const missing = await trpc('noSuchProcedure');
+		expect([missing.status, trpcError(missing.body).code]).toEqual([404, 'NOT_FOUND']);
+
+		const wrongMethod = await trpc('pipeline.run');
+		expect([wrongMethod.status, trpcError(wrongMethod.body).code]).toEqual([405, 'METHOD_NOT_SUPPORTED']);
+
+		const tooLarge = await call('/api/trpc/pipeline.run', streamed(oversized));
+		expect([tooLarge.status, trpcError(tooLarge.body).code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+
+		const notJson = await trpc('pipeline.run', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+		expect([notJson.status, trpcError(notJson.body).code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+	});
+});
+
+describe('the server after all this', () => {
+	it('is still healthy', async () => {
+		const { status, body } = await call('/api/v1/health');
+		expect(status).toBe(200);
+		expect(body).toMatchObject({ ok: true });
+		expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+	});
+});

@@ -1,0 +1,148 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { DEFAULT_PIPELINE } from '../../server/default-pipeline';
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		/** Origin of the built server the project's tests call, e.g. http://127.0.0.1:41234 (no API key). */
+		baseUrl: string;
+		/** Folder of the production build that server runs, for tests that start another one (with an API key). */
+		buildDir: string;
+	}
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** The pipeline the test servers serve: CONVINCE_PIPELINE when set, else the default. */
+export const testPipeline = process.env.CONVINCE_PIPELINE || DEFAULT_PIPELINE;
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+	execFileSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+}
+
+/** Datasets and trained models, which triage needs; both scripts return at once when up to date. */
+export function prepareArtifacts(pipeline = testPipeline): void {
+	if (pipeline !== 'triage' || !existsSync(path.join(root, 'scripts/train.mjs'))) return;
+	run('node', ['scripts/data.mjs']);
+	run('node', ['scripts/train.mjs']);
+}
+
+/** Production build into `buildDir`, a folder of its own so it never collides with a developer's build. */
+export function buildApp(buildDir: string): void {
+	run('npx', ['vite', 'build', '--logLevel', 'error'], { CONVINCE_BUILD_DIR: buildDir });
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export interface TestServer {
+	baseUrl: string;
+	/** Process id of the server, e.g. to read its CPU time. */
+	pid: number;
+	/** Everything the server printed so far (stdout and stderr). */
+	output: () => string;
+	stop: () => Promise<void>;
+}
+
+export interface StartOptions {
+	buildDir: string;
+	/** Extra environment, e.g. CONVINCE_API_KEY; the rest is the production setup the tests rely on. */
+	env?: Record<string, string>;
+	/** How long to wait for models and database; triage loads its models on start. */
+	timeoutMs?: number;
+}
+
+async function waitUntilHealthy(
+	baseUrl: string,
+	apiKey: string | undefined,
+	child: ChildProcess,
+	output: () => string,
+	timeoutMs: number
+) {
+	const deadline = Date.now() + timeoutMs;
+	let last = 'no answer';
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`Test server exited with ${child.exitCode}:\n${output()}`);
+		try {
+			const response = await fetch(`${baseUrl}/api/v1/health`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
+			const body = (await response.json()) as { ok?: boolean };
+			if (response.ok && body.ok) return;
+			last = `${response.status} ${JSON.stringify(body)}`;
+		} catch (error) {
+			last = String(error);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	throw new Error(`Test server not healthy after ${timeoutMs} ms (last: ${last}):\n${output()}`);
+}
+
+/** Starts `node <buildDir>` in production mode on a free port with a temporary database; resolves once healthy. */
+export async function startTestServer({ buildDir, env = {}, timeoutMs = 180_000 }: StartOptions): Promise<TestServer> {
+	const port = await freePort();
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const dataDir = await mkdtemp(path.join(tmpdir(), 'convince-test-'));
+	const child = spawn(process.execPath, [buildDir], {
+		cwd: root,
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: baseUrl,
+			CONVINCE_DB: path.join(dataDir, 'convince.db'),
+			CONVINCE_PIPELINE: testPipeline,
+			// A key from the developer's shell must not turn the open test server into a keyed one.
+			CONVINCE_API_KEY: '',
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let printed = '';
+	child.stdout?.on('data', (chunk) => (printed += chunk));
+	child.stderr?.on('data', (chunk) => (printed += chunk));
+	const output = () => printed;
+	const stop = async () => {
+		if (child.exitCode === null) {
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			child.kill('SIGTERM');
+			await exited;
+		}
+		await rm(dataDir, { recursive: true, force: true });
+	};
+	try {
+		await waitUntilHealthy(baseUrl, env.CONVINCE_API_KEY, child, output, timeoutMs);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { baseUrl, pid: child.pid ?? 0, output, stop };
+}
+
+/**
+ * Global setup for a vitest project testing the built app over HTTP: artifacts, build, one server
+ * without an API key; provides `baseUrl` and `buildDir`; stops the server on teardown. Browser tests
+ * call it from their own global setup with their own `buildDir`.
+ */
+export async function setupServerForProject(project: TestProject, { buildDir }: { buildDir: string }) {
+	prepareArtifacts();
+	buildApp(buildDir);
+	const server = await startTestServer({ buildDir });
+	project.provide('baseUrl', server.baseUrl);
+	project.provide('buildDir', buildDir);
+	return server.stop;
+}
+
+export default (project: TestProject) => setupServerForProject(project, { buildDir: 'build-test' });

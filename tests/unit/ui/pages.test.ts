@@ -1,0 +1,186 @@
+import { isActionFailure, isRedirect } from '@sveltejs/kit';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+/**
+ * The pages' server loads and form actions, called in-process the way SvelteKit calls them, against the
+ * real in-process tRPC caller serving the small wordcount pipeline and a fixture dataset.
+ */
+
+const DATASET = 'tests/browser/fixtures/wordcount.jsonl';
+type Event = never;
+
+beforeAll(() => {
+	vi.stubEnv('CONVINCE_PIPELINE', 'wordcount');
+	vi.stubEnv('CONVINCE_DATASETS', DATASET);
+	vi.stubEnv('CONVINCE_API_KEY', 'a-key-the-pages-never-need-0123456789');
+});
+
+const runPage = () => import('../../../src/routes/+page.server');
+const comparePage = () => import('../../../src/routes/compare/+page.server');
+const stepPage = () => import('../../../src/routes/steps/[name]/+page.server');
+const at = (path: string) => new URL(path, 'http://localhost');
+
+function post(fields: Record<string, string>): Request {
+	const body = new FormData();
+	for (const [name, value] of Object.entries(fields)) body.set(name, value);
+	return new Request('http://localhost/?/run', { method: 'POST', body });
+}
+
+async function redirectOf(action: () => Promise<unknown>): Promise<string> {
+	try {
+		await action();
+	} catch (thrown) {
+		if (isRedirect(thrown)) return thrown.location;
+		throw thrown;
+	}
+	throw new Error('expected a redirect');
+}
+
+describe('run page', () => {
+	it('runs the sample a link names, with the flags it names, through the API key-protected caller', async () => {
+		const { load } = await runPage();
+		const data = await load({ url: at(`/?dataset=${DATASET}&id=fox&flags=${encodeURIComponent('{"threshold":20}')}`) } as Event);
+		expect(data.error).toBeUndefined();
+		// The title counts too: "The fox" + nine words.
+		expect(data.run?.output).toEqual({ words: 11, distinct: 8, long: false });
+		expect(data.run?.flags).toEqual({ minLength: 1, threshold: 20, verdict: true });
+		expect(data.run?.trace?.map((t) => t.status)).toEqual(['ok', 'ok', 'ok']);
+		expect(data.source).toMatchObject({ label: { long: true }, title: `${DATASET} / fox` });
+		expect(data.shareLink).toBe(
+			`/?dataset=${encodeURIComponent(DATASET)}&id=fox&flags=${encodeURIComponent('{"minLength":1,"threshold":20,"verdict":true}')}`
+		);
+	});
+
+	it('lists the dataset with label filters and search, skipping unreadable lines', async () => {
+		const { load } = await runPage();
+		const all = await load({ url: at('/') } as Event);
+		expect(all.picker.datasets).toEqual([DATASET]);
+		const result = all.picker.result?.ok ? all.picker.result.value : undefined;
+		expect(result).toMatchObject({ total: 5, size: 5, problems: 1, facets: [{ field: 'long', values: [true, false] }] });
+		const filtered = await load({ url: at('/?q=ROSE&label.long=true') } as Event);
+		expect(filtered.picker.result?.ok && filtered.picker.result.value.items.map((i) => [i.id, i.title])).toEqual([
+			['rose', 'Rose']
+		]);
+		expect(filtered.run).toBeUndefined();
+	});
+
+	it('explains a broken link, bad flags and a missing sample instead of failing', async () => {
+		const { load } = await runPage();
+		const badJson = await load({ url: at(`/?dataset=${DATASET}&id=fox&flags={oops`) } as Event);
+		expect(badJson.error?.issues?.map((i) => i.path)).toEqual([['flags']]);
+		const badFlag = await load({
+			url: at(`/?dataset=${DATASET}&id=fox&flags=${encodeURIComponent('{"threshold":-1,"nope":1}')}`)
+		} as Event);
+		expect(badFlag.error?.kind).toBe('input');
+		expect(badFlag.error?.issues?.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['flags.threshold', 'flags']));
+		const missing = await load({ url: at(`/?dataset=${DATASET}&id=nobody`) } as Event);
+		expect(missing.error).toMatchObject({ kind: 'notFound', message: expect.stringContaining('nobody') });
+		const outside = await load({ url: at('/?dataset=../../etc/passwd.jsonl&id=x') } as Event);
+		expect(outside.error).toMatchObject({ kind: 'notFound', message: expect.stringContaining('outside the project') });
+	});
+
+	it('answers Run with a redirect to the link that reproduces it: the sample when unchanged, else the input', async () => {
+		const { actions } = await runPage();
+		const flags = { 'flags.minLength': '2', 'flags.threshold': '5' };
+		const unchanged = await redirectOf(() =>
+			actions.run({
+				request: post({
+					'from.dataset': DATASET,
+					'from.id': 'rose',
+					'input.text': 'A rose is a rose is a rose',
+					'input.title': 'Rose',
+					...flags,
+					browse: DATASET
+				})
+			} as Event)
+		);
+		const sample = new URL(unchanged, 'http://localhost').searchParams;
+		expect([sample.get('dataset'), sample.get('id'), sample.get('flags'), sample.get('browse')]).toEqual([
+			DATASET,
+			'rose',
+			'{"minLength":2,"threshold":5,"verdict":false}',
+			DATASET
+		]);
+		const edited = await redirectOf(() =>
+			actions.run({
+				request: post({
+					'from.dataset': DATASET,
+					'from.id': 'rose',
+					'input.text': 'A tulip\r\nis a tulip',
+					...flags,
+					'flags.verdict': 'on'
+				})
+			} as Event)
+		);
+		expect(JSON.parse(new URL(edited, 'http://localhost').searchParams.get('input') ?? '')).toEqual({
+			text: 'A tulip\r\nis a tulip'
+		});
+	});
+
+	it('runs input too long for a link in the action itself, and keeps form values beside issues', async () => {
+		const { actions } = await runPage();
+		const long = await actions.run({
+			request: post({ 'input.text': 'word '.repeat(3000), 'flags.minLength': '1', 'flags.threshold': '5' })
+		} as Event);
+		expect(long).toMatchObject({ unlinked: true, run: { output: { words: 3000, long: false } } });
+		const bad = await actions.run({
+			request: post({ 'input.text': 'x', 'flags.minLength': 'two', 'flags.threshold': '5' })
+		} as Event);
+		expect(isActionFailure(bad) && bad.status).toBe(400);
+		expect(isActionFailure(bad) && bad.data).toMatchObject({
+			values: { 'input.text': 'x', 'flags.minLength': 'two', 'flags.verdict': false },
+			error: { issues: [{ path: ['flags', 'minLength'], message: 'Not a number: "two"' }] }
+		});
+	});
+});
+
+describe('compare page', () => {
+	it('runs both flag sets and points at the first step whose output differs', async () => {
+		const { load } = await comparePage();
+		const a = encodeURIComponent('{}');
+		const b = encodeURIComponent('{"minLength":4}');
+		const data = await load({ url: at(`/compare?dataset=${DATASET}&id=fox&a=${a}&b=${b}`) } as Event);
+		expect(data.comparison?.firstDifference).toBe('count');
+		expect(data.comparison?.steps.map((s) => [s.step, s.differs])).toEqual([
+			['tokens', false],
+			['count', true],
+			// Different input (5 words instead of 11), same verdict: only outputs count as a difference.
+			['verdict', false]
+		]);
+		expect(data.comparison?.outputsDiffer).toBe(true);
+		const later = await load({
+			url: at(`/compare?dataset=${DATASET}&id=fox&a=${a}&b=${encodeURIComponent('{"threshold":12}')}`)
+		} as Event);
+		expect(later.comparison).toMatchObject({ firstDifference: 'verdict', outputsDiffer: true });
+		const same = await load({
+			url: at(`/compare?dataset=${DATASET}&id=fox&a=${a}&b=${encodeURIComponent('{"threshold":6}')}`)
+		} as Event);
+		expect(same.comparison).toMatchObject({ firstDifference: undefined, outputsDiffer: false });
+	});
+});
+
+describe('step page', () => {
+	it('runs one step from a link, and 404s an unknown step naming the real ones', async () => {
+		const { load } = await stepPage();
+		const input = encodeURIComponent(JSON.stringify({ tokens: ['a', 'rose', 'a'], minLength: 1 }));
+		const data = await load({ params: { name: 'count' }, url: at(`/steps/count?input=${input}`) } as Event);
+		expect(data.result).toMatchObject({
+			output: { words: 3, distinct: 2 },
+			debug: {
+				top: [
+					{ word: 'a', count: 2 },
+					{ word: 'rose', count: 1 }
+				]
+			}
+		});
+		const bad = await load({
+			params: { name: 'count' },
+			url: at(`/steps/count?input=${encodeURIComponent('{"tokens":"a"}')}`)
+		} as Event);
+		expect(bad.error?.issues?.[0].path).toEqual(['input', 'tokens']);
+		await expect(load({ params: { name: 'nope' }, url: at('/steps/nope') } as Event)).rejects.toMatchObject({
+			status: 404,
+			body: { message: expect.stringContaining('tokens, count, verdict') }
+		});
+	});
+});
