@@ -20,7 +20,7 @@ const config = {
 		// src/instrumentation.server.ts aligns adapter-node's body limit with the API's before the app loads.
 		experimental: { instrumentation: { server: true } },
 		// The same origin check runs in src/hooks.server.ts for pages only: API clients posting form data get 415, not 403.
-		csrf: { checkOrigin: false }
+		csrf: { trustedOrigins: ['*'] }
 	}
 };
 

@@ -122,7 +122,10 @@ const strictFlags = new WeakMap<AnyPipeline, z.ZodType>();
 /** Fills in flag defaults; rejects unknown flags and wrong types with the flag's path. */
 export function resolveFlags<P extends AnyPipeline>(pipeline: P, flags: unknown = {}): PipelineFlags<P> {
 	let schema = strictFlags.get(pipeline);
-	if (!schema) strictFlags.set(pipeline, (schema = pipeline.flags.strict()));
+	if (!schema) {
+		schema = pipeline.flags.strict() as z.ZodType;
+		strictFlags.set(pipeline, schema);
+	}
 	const parsed = schema.safeParse(flags ?? {});
 	if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, ['flags']));
 	return parsed.data as PipelineFlags<P>;
