@@ -1,7 +1,7 @@
 // REST throughput and latency (autocannon on loopback) against baselines measured in the same run.
 // Usage: node scripts/bench-api.mjs [--json] [--duration 10] [--connections 10] [--no-build]
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,10 +21,11 @@ const { values: args } = parseArgs({
 if (args.help) {
 	console.log(`Usage: node scripts/bench-api.mjs [--json] [--duration <s>] [--connections <n>] [--no-build] [--dataset <name|path>] [--items <n>]
 
-Builds the app into build-bench, starts it in production mode, and measures with autocannon:
+Builds the app into build-bench, starts it in production mode (server/serve.js), and measures with autocannon:
   - a raw node:http JSON echo server (baseline for HTTP cost),
   - the JSON 404 of an unknown /api path (what SvelteKit costs before any API code),
-  - REST POST /api/v1/steps/<cheap step> (parse when the pipeline has it),
+  - REST POST /api/v1/steps/<cheap step> (parse when the pipeline has it), on the node fast path and
+    again through SvelteKit's route (sent as application/json; charset=utf-8, which the fast path leaves),
   - REST POST /api/v1/pipeline, against the same pipeline run in-process on one core.
 Pipeline requests cycle through the pipeline's documented examples, or the first --items inputs of
 --dataset (a batch dataset name such as \`test\`, or a .jsonl/.csv path). Targets: cheap step >= 50% of the echo
@@ -71,9 +72,17 @@ async function startEchoServer() {
 	return { baseUrl: `http://127.0.0.1:${String(chunk).trim()}`, pid: child.pid, stop: () => child.kill() };
 }
 
-/** CPU time a process has used, from the scheduler (nanosecond resolution). */
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/**
+ * CPU time a process has used, all threads (event loop, GC, compiler), as process.cpuUsage() counts the
+ * in-process run: user + system clock ticks of /proc/<pid>/stat (10 ms each, ~0.1% of a 10 s run).
+ */
 function cpuMs(pid) {
-	return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// Fields after the command name, which is in parentheses: state, ppid, ... utime (11), stime (12).
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /**
@@ -81,7 +90,7 @@ function cpuMs(pid) {
  * cores shared by autocannon, the server and anything else running, so CPU per request is the figure
  * that compares servers "on one core" whatever else competes; wall-clock requests/s moves with the load.
  */
-async function load(name, url, bodies, serverPid, expectedStatus = 200) {
+async function load(name, url, bodies, serverPid, { expectedStatus = 200, contentType = 'application/json' } = {}) {
 	log(`measuring ${name} for ${duration} s ...`);
 	const cpuBefore = cpuMs(serverPid);
 	const result = await autocannon({
@@ -90,7 +99,7 @@ async function load(name, url, bodies, serverPid, expectedStatus = 200) {
 		duration,
 		requests: bodies.map((body) => ({
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': contentType },
 			body: JSON.stringify(body)
 		}))
 	});
@@ -146,18 +155,17 @@ if (!args['no-build']) {
 }
 const echo = await startEchoServer();
 const app = await setup.startTestServer({ buildDir: 'build-bench' });
+const stepUrl = `${app.baseUrl}/api/v1/steps/${cheapStep.name}`;
+const stepBodies = (cheapStep.examples ?? []).map((input) => ({ input }));
 let rows;
 try {
 	rows = {
 		echo: await load('node:http JSON echo', echo.baseUrl, examples, echo.pid),
 		// What any SvelteKit route costs before our code runs: the JSON 404 of /api/<unknown>, same bodies.
-		kitFloor: await load('SvelteKit floor (404)', `${app.baseUrl}/api/unknown`, examples, app.pid, 404),
-		step: await load(
-			`REST steps/${cheapStep.name}`,
-			`${app.baseUrl}/api/v1/steps/${cheapStep.name}`,
-			(cheapStep.examples ?? []).map((input) => ({ input })),
-			app.pid
-		),
+		kitFloor: await load('SvelteKit floor (404)', `${app.baseUrl}/api/unknown`, examples, app.pid, { expectedStatus: 404 }),
+		step: await load(`REST steps/${cheapStep.name}`, stepUrl, stepBodies, app.pid),
+		// The same requests through SvelteKit's REST route: the node fast path takes only `application/json` exactly.
+		kitStep: await load('  same via SvelteKit', stepUrl, stepBodies, app.pid, { contentType: 'application/json; charset=utf-8' }),
 		pipeline: await load('REST pipeline', `${app.baseUrl}/api/v1/pipeline`, examples, app.pid),
 		inProcess: await inProcess(duration)
 	};

@@ -40,7 +40,7 @@ if (!existsSync('build/index.js') || statSync('build/index.js').mtimeMs < Math.m
 }
 
 const env = { ...process.env, NODE_ENV: 'production', PORT: port, ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}` };
-const server = $({ env, stdio: 'inherit' })`node build`;
+const server = $({ env, stdio: 'inherit' })`node server/serve.js build`;
 console.log(`convince: http://localhost:${port}  (API docs: http://localhost:${port}/docs)`);
 if (!args['no-seed'] && existsSync('scripts/seed.mjs')) {
 	await $({ env, stdio: 'inherit' })`node --import tsx scripts/seed.mjs`.nothrow();

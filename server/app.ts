@@ -11,14 +11,16 @@ import { createCallerFactory } from './trpc';
 export function createApp(config: ServerConfig, pipeline: AnyPipeline = selectPipeline(config.pipelineName)) {
 	const router = createAppRouter(pipeline);
 	const isAuthorized = createKeyCheck(config.apiKey);
+	/** The context of an HTTP request with this Authorization header: authorized only with the API key, when one is configured. */
+	const contextForAuthorization = (authorization: string | null) =>
+		createContextInner({ pipeline, authorized: isAuthorized(authorization) });
 	return {
 		config,
 		pipeline,
 		router,
 		openApiDocument: createOpenApiDocument(router, pipeline),
-		/** The context of an HTTP request: authorized only with the API key, when one is configured. */
-		contextFor: (request: Request) =>
-			createContextInner({ pipeline, authorized: isAuthorized(request.headers.get('authorization')) })
+		contextForAuthorization,
+		contextFor: (request: Request) => contextForAuthorization(request.headers.get('authorization'))
 	};
 }
 export type App = ReturnType<typeof createApp>;

@@ -1,12 +1,17 @@
 import { type Handle, type ServerInit, text } from '@sveltejs/kit';
 import { getApp } from '$server/app';
 import { isCrossSiteFormSubmission } from '$server/http/csrf';
+import { publishNodeFastPath } from '$server/http/node-fast-path';
 import { settleUnreadBody } from '$server/http/unread-body';
 import { warmUp } from '$server/models';
 
-/** Fails start-up on a bad environment or unknown pipeline, says once whether the API is open, and starts loading models. */
+/**
+ * Fails start-up on a bad environment or unknown pipeline, says once whether the API is open, starts
+ * loading models, and hands server/serve.js the fast path for REST calls, built on this same app.
+ */
 export const init: ServerInit = () => {
-	const { config, pipeline } = getApp();
+	const app = getApp();
+	const { config, pipeline } = app;
 	console.log(
 		`[convince] serving pipeline "${pipeline.name}" ${pipeline.version}; REST at /api/v1, tRPC at /api/trpc, docs at /docs`
 	);
@@ -14,6 +19,7 @@ export const init: ServerInit = () => {
 		console.warn('[convince] CONVINCE_API_KEY is not set: the API is open to anyone who can reach it (fine for local use)');
 	// Not awaited: the server answers at once and /api/v1/health reports when the models are ready.
 	void warmUp(pipeline);
+	publishNodeFastPath(app);
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type TestServer, startTestServer } from '../setup/server';
-import { baseUrl, call, postJson } from './request';
+import { baseUrl, call, expectSameOnBothPaths, postJson } from './request';
 
 const apiKey = 'test-key-0123456789abcdef';
 let keyed: TestServer;
@@ -29,6 +29,21 @@ describe('with CONVINCE_API_KEY set', () => {
 		expect((await call('/api/v1/health', { headers: bearer(apiKey) }, keyed.baseUrl)).status).toBe(200);
 		expect((await call('/api/v1/manifest', { headers: { authorization: `bearer  ${apiKey}` } }, keyed.baseUrl)).status).toBe(200);
 		expect((await call('/api/trpc/pipeline.manifest', { headers: bearer(apiKey) }, keyed.baseUrl)).status).toBe(200);
+	});
+
+	it('checks the key the same way on the REST fast path and through SvelteKit', async () => {
+		const statuses: number[] = [];
+		for (const headers of [{}, bearer('wrong-key-0123456789abcdef'), bearer(apiKey)]) {
+			const answer = await expectSameOnBothPaths((type) =>
+				call(
+					'/api/v1/pipeline',
+					{ method: 'POST', headers: { 'content-type': type, ...headers }, body: '{"input": 42}' },
+					keyed.baseUrl
+				)
+			);
+			statuses.push(answer.status);
+		}
+		expect(statuses).toEqual([401, 401, 400]);
 	});
 
 	it('checks the key before reading the input', async () => {

@@ -1,5 +1,6 @@
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { OpenAPIObject } from 'trpc-to-openapi';
+import { withoutTimings } from './timings';
 
 export const baseUrl = inject('baseUrl');
 
@@ -80,4 +81,30 @@ export function operationsOf(document: OpenAPIObject): Operation[] {
 			];
 		})
 	);
+}
+
+/**
+ * server/serve.js answers JSON-body REST calls sent as `application/json` exactly on a node:http fast
+ * path, and leaves every other request to SvelteKit's REST route; `application/json; charset=utf-8` is
+ * just as valid, so the same request sent both ways compares the two paths.
+ */
+const FAST_PATH_TYPE = 'application/json';
+const SVELTEKIT_PATH_TYPE = 'application/json; charset=utf-8';
+
+function comparable(response: JsonResponse) {
+	return { status: response.status, contentType: response.headers.get('content-type'), body: withoutTimings(response.body) };
+}
+
+/**
+ * Sends one request both ways and expects the same status, content type and body; returns the fast
+ * path's answer. The fast path writes at once with a Content-Length, SvelteKit streams chunked: that
+ * shows each answer came from the path it should.
+ */
+export async function expectSameOnBothPaths(send: (contentType: string) => Promise<JsonResponse>): Promise<JsonResponse> {
+	const fast = await send(FAST_PATH_TYPE);
+	const sveltekit = await send(SVELTEKIT_PATH_TYPE);
+	expect(fast.headers.get('content-length'), 'the fast path answered').not.toBeNull();
+	expect(sveltekit.headers.get('transfer-encoding'), "SvelteKit's route answered").toBe('chunked');
+	expect(comparable(fast)).toEqual(comparable(sveltekit));
+	return fast;
 }

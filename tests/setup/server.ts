@@ -89,12 +89,15 @@ async function waitUntilHealthy(
 	throw new Error(`Test server not healthy after ${timeoutMs} ms (last: ${last}):\n${output()}`);
 }
 
-/** Starts `node <buildDir>` in production mode on a free port with a temporary database; resolves once healthy. */
+/**
+ * Starts the production entry (`node server/serve.js <buildDir>`, REST fast path included) on a free port
+ * with a temporary database; resolves once healthy.
+ */
 export async function startTestServer({ buildDir, env = {}, timeoutMs = 180_000 }: StartOptions): Promise<TestServer> {
 	const port = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const dataDir = await mkdtemp(path.join(tmpdir(), 'convince-test-'));
-	const child = spawn(process.execPath, [buildDir], {
+	const child = spawn(process.execPath, ['server/serve.js', buildDir], {
 		cwd: root,
 		env: {
 			...process.env,

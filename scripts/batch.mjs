@@ -1,0 +1,126 @@
+// Runs a pipeline over a dataset and stores the run in SQLite. See --help.
+import { parseArgs } from 'node:util';
+import { getDb } from '../db/client.ts';
+import { UsageError, parseFlagArgs, positiveInt } from '../server/batch/cli.ts';
+import { progressBar } from '../server/batch/progress-bar.ts';
+import { defaultPipelineName } from '../server/batch/registry.ts';
+import { formatNumber } from '../server/batch/report.ts';
+import { resumeBatch, startBatch } from '../server/batch/runner.ts';
+
+const HELP = `Usage: npm run batch -- --dataset <name or .jsonl/.csv path> [options]
+       npm run batch -- --resume <run id> [--concurrency N] [--json]
+
+Runs the pipeline over every dataset item with debug off in a pool of worker threads, stores each
+item's output, score, error and step timings in SQLite (CONVINCE_DB, default var/convince.db), then
+the run's metrics, and writes reports/run-<id>/{summary.md,summary.html,items.csv}.
+
+Options:
+  --dataset <d>      train, test, all (data/spamassassin-*.jsonl) or a .jsonl/.csv path
+  --pipeline <name>  registered pipeline (default: CONVINCE_PIPELINE or triage)
+  --name <label>     run name shown in reports and /runs
+  --flag key=value   set a pipeline flag (repeatable; the value is read as JSON when it parses)
+  --concurrency N    worker threads (default: number of cores)
+  --limit N          stop after N dataset records
+  --resume <id>      finish an interrupted run without redoing finished items
+  --json             print one JSON object (run id, status, counts, metrics, report) on stdout
+  --help             show this help
+
+Ctrl-C (or SIGTERM) stops after the running items finish and marks the run interrupted; a second
+Ctrl-C exits at once. Exit code: 0 done, 1 failed, 2 usage, 130 interrupted.`;
+
+const options = {
+	dataset: { type: 'string' },
+	pipeline: { type: 'string' },
+	name: { type: 'string' },
+	flag: { type: 'string', multiple: true },
+	concurrency: { type: 'string' },
+	limit: { type: 'string' },
+	resume: { type: 'string' },
+	json: { type: 'boolean' },
+	help: { type: 'boolean', short: 'h' }
+};
+
+/** @param {import('../db/schema.ts').Run} run @param {string | undefined} reportDir */
+function printSummary(run, reportDir) {
+	const rate = run.durationMs > 0 ? (run.itemsDone / run.durationMs) * 1000 : 0;
+	console.log(
+		`Run ${run.id} (${run.name}): ${run.status}, ${run.itemsDone}/${run.itemsTotal} items, ${run.itemsErrors} errors, ` +
+			`${(run.durationMs / 1000).toFixed(1)} s (${rate.toFixed(1)} items/s)`
+	);
+	if (run.failure) console.log(`Failure: ${run.failure}`);
+	for (const [name, value] of Object.entries(run.metrics ?? {})) console.log(`  ${name.padEnd(32)} ${formatNumber(value)}`);
+	if (reportDir) console.log(`Report: ${reportDir}/summary.md`);
+	if (run.status === 'interrupted') console.log(`Resume with: npm run batch -- --resume ${run.id}`);
+}
+
+async function main() {
+	const { values: args } = parseArgs({ options: /** @type {const} */ (options) });
+	if (args.help) {
+		console.log(HELP);
+		return 0;
+	}
+	if (!args.dataset === !args.resume) throw new UsageError('give --dataset <name or path>, or --resume <run id>');
+	const controller = new AbortController();
+	let signals = 0;
+	const stop = () => {
+		if (++signals > 1) process.exit(130);
+		process.stderr.write('\nStopping after the running items finish (Ctrl-C again to quit now)...\n');
+		controller.abort();
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+
+	const bar = progressBar(args.resume ? `run ${args.resume}` : (args.name ?? args.dataset ?? 'batch'));
+	const session = {
+		db: getDb(),
+		concurrency: positiveInt('--concurrency', args.concurrency),
+		signal: controller.signal,
+		onProgress: bar.update,
+		/** @param {{ line: number, message: string }} problem */
+		onProblem: (problem) => process.stderr.write(`\ndataset line ${problem.line}: ${problem.message}\n`)
+	};
+	const outcome = args.resume
+		? await resumeBatch({ ...session, runId: /** @type {number} */ (positiveInt('--resume', args.resume)) })
+		: await startBatch({
+				...session,
+				dataset: /** @type {string} */ (args.dataset),
+				pipeline: args.pipeline ?? defaultPipelineName(),
+				name: args.name,
+				flags: parseFlagArgs(args.flag),
+				limit: positiveInt('--limit', args.limit)
+			});
+	bar.stop();
+	const { run, reportDir } = outcome;
+	if (args.json) {
+		const counts = {
+			total: run.itemsTotal,
+			done: run.itemsDone,
+			errors: run.itemsErrors,
+			malformedLines: run.datasetProblems.length
+		};
+		console.log(
+			JSON.stringify({
+				runId: run.id,
+				name: run.name,
+				status: run.status,
+				counts,
+				metrics: run.metrics,
+				failure: run.failure,
+				reportDir
+			})
+		);
+	} else printSummary(run, reportDir);
+	return { done: 0, failed: 1, interrupted: 130, running: 1 }[run.status];
+}
+
+try {
+	process.exitCode = await main();
+} catch (error) {
+	const usage =
+		error instanceof UsageError ||
+		(error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+	console.error(
+		`batch: ${error instanceof Error ? error.message : String(error)}${usage ? '\nSee: npm run batch -- --help' : ''}`
+	);
+	process.exitCode = usage ? 2 : 1;
+}

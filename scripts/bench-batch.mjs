@@ -1,0 +1,258 @@
+// Batch runner benchmark: see HELP. Every figure comes with its baseline measured in the same run.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { openDb } from '../db/client.ts';
+import { getRun, listRuns } from '../db/queries/runs.ts';
+import { compareRuns } from '../server/batch/compare.ts';
+import { readDataset, resolveDataset } from '../server/batch/dataset.ts';
+import { loadPipeline, defaultPipelineName } from '../server/batch/registry.ts';
+import { startBatch } from '../server/batch/runner.ts';
+import { runPipeline } from '../src/lib/pipeline/index.ts';
+
+const HELP = `Usage: npm run bench -- batch [--pipeline <name>] [--dataset test] [--sample N] [--rounds N] [--items N] [--json]
+
+1. items/s over --sample items (default 5,000: --dataset repeated under new ids): the bare in-process
+   loop (runPipeline + score, one core) vs a full batch run (workers, SQLite, metrics, report) with
+   one worker and with the default pool (${availableParallelism()} workers here), in --rounds rounds (default 3,
+   medians reported). Worker start-up (time to the first result) is reported apart.
+   Targets: one worker >= 90% of the bare loop; the default pool >= 1.7x one worker (2 cores).
+2. Peak RSS of \`npm run batch\` over --items items (default 100,000: the dataset repeated under new
+   ids), read from /proc while it runs. Target < 500 MB.
+   For scale, the machine's own: a pure CPU loop in one thread vs the same in ${availableParallelism()} threads at once.
+3. Time to compare two --items-item runs (the second is the first with 5% of outputs changed).
+   Target < 2 s.`;
+
+const { values: args } = parseArgs({
+	options: {
+		pipeline: { type: 'string' },
+		dataset: { type: 'string', default: 'test' },
+		sample: { type: 'string', default: '5000' },
+		rounds: { type: 'string', default: '3' },
+		items: { type: 'string', default: '100000' },
+		json: { type: 'boolean' },
+		help: { type: 'boolean', short: 'h' }
+	}
+});
+if (args.help) {
+	console.log(HELP);
+	process.exit(0);
+}
+
+const pipelineName = args.pipeline ?? defaultPipelineName();
+const sample = Number(args.sample);
+const bigItems = Number(args.items);
+const scratch = mkdtempSync(path.join(tmpdir(), 'convince-bench-batch-'));
+const log = (line) => process.stderr.write(`${line}\n`);
+
+const CPU_LOOP = `const { parentPort } = require('node:worker_threads');
+let x = 0; const t = performance.now(); for (let i = 0; i < 2e8; i++) x = (x + i * 7) % 1000003;
+parentPort.postMessage(performance.now() - t + x * 0);`;
+
+/** How much faster N threads finish N CPU loops than one thread finishes one: the ceiling for a pool here. */
+async function cpuScaling(threads) {
+	const loop = () => new Promise((resolve) => new Worker(CPU_LOOP, { eval: true }).once('message', resolve));
+	const one = await loop();
+	const started = performance.now();
+	await Promise.all(Array.from({ length: threads }, loop));
+	return (threads * one) / (performance.now() - started);
+}
+
+/** The baseline: the same items through runPipeline and the evaluation in a plain loop, models loaded cold. */
+async function bareLoop(file) {
+	const started = performance.now();
+	const pipeline = await loadPipeline(pipelineName);
+	await pipeline.load();
+	let items = 0;
+	for await (const record of readDataset(resolveDataset(file))) {
+		if (record.kind !== 'item') continue;
+		try {
+			const run = await runPipeline(pipeline, record.input);
+			if (pipeline.evaluation && record.label !== undefined)
+				pipeline.evaluation.score(run.output, pipeline.label ? pipeline.label.parse(record.label) : record.label);
+		} catch {
+			// A failing item costs its time, as in a batch run.
+		}
+		items++;
+	}
+	return items / ((performance.now() - started) / 1000);
+}
+
+async function batchRate(file, concurrency) {
+	const db = openDb(path.join(scratch, `rate-${concurrency}.db`));
+	const started = performance.now();
+	let firstResultMs = 0;
+	const onProgress = () => (firstResultMs ||= performance.now() - started);
+	const reportsDir = path.join(scratch, 'reports');
+	const { run } = await startBatch({ db, pipeline: pipelineName, dataset: file, concurrency, onProgress, reportsDir });
+	const seconds = (performance.now() - started) / 1000;
+	db.$client.close();
+	if (run.status !== 'done') throw new Error(`batch with ${concurrency} workers ended ${run.status}: ${run.failure}`);
+	return { itemsPerSecond: run.itemsDone / seconds, firstResultMs };
+}
+
+/** The dataset repeated under new ids until it has `count` items, streamed to disk. */
+async function writeRepeated(count, name) {
+	const base = [];
+	for await (const record of readDataset(resolveDataset(args.dataset))) if (record.kind === 'item') base.push(record);
+	const file = path.join(scratch, name);
+	const out = createWriteStream(file);
+	for (let i = 0; i < count; i++) {
+		const item = base[i % base.length];
+		const line = JSON.stringify({ id: `${item.id}#${Math.floor(i / base.length)}`, input: item.input, label: item.label }) + '\n';
+		if (!out.write(line)) await once(out, 'drain');
+	}
+	out.end();
+	await once(out, 'finish');
+	return file;
+}
+
+function peakRssMb(pid) {
+	try {
+		const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) / 1024 : 0;
+	} catch {
+		return 0;
+	}
+}
+
+/** Runs `npm run batch` in a child process over the big dataset, sampling its peak RSS (worker threads included). */
+async function bigRun(file, dbFile) {
+	const child = spawn('node', ['--import', 'tsx', 'scripts/batch.mjs', '--dataset', file, '--pipeline', pipelineName, '--json'], {
+		env: { ...process.env, CONVINCE_DB: dbFile, CONVINCE_REPORTS: path.join(scratch, 'reports') },
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
+	let peak = 0;
+	const timer = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid))), 250);
+	let stdout = '';
+	child.stdout.on('data', (chunk) => (stdout += chunk));
+	const started = performance.now();
+	const [code] = await once(child, 'exit');
+	clearInterval(timer);
+	if (code !== 0) throw new Error(`batch over ${bigItems} items exited ${code}`);
+	return { peakRssMb: peak, seconds: (performance.now() - started) / 1000, result: JSON.parse(stdout) };
+}
+
+/** A second run: the first one's items with every 20th output changed and its correctness flipped. */
+function deriveRun(db, runId) {
+	const original = getRun(db, runId);
+	const { lastInsertRowid } = db.$client
+		.prepare(
+			`insert into runs (name, status, started_at, ended_at, pipeline, pipeline_version, git_commit, git_dirty, flags, dataset_name, dataset_path, dataset_hash, items_total, items_done, items_errors, dataset_problems, metrics, duration_ms)
+			 select name || ' (derived)', status, started_at, ended_at, pipeline, pipeline_version, git_commit, git_dirty, flags, dataset_name, dataset_path, dataset_hash, items_total, items_done, items_errors, dataset_problems, metrics, duration_ms from runs where id = ?`
+		)
+		.run(runId);
+	db.$client
+		.prepare(
+			`insert into run_items (run_id, item_id, line, output, label, score, correct, error, duration_ms, timings)
+			 select ?, item_id, line, case when line % 20 = 0 then json_object('changed', line) else output end, label, score,
+			   case when line % 20 = 0 then not correct else correct end, error, duration_ms, timings from run_items where run_id = ?`
+		)
+		.run(lastInsertRowid, runId);
+	return { a: original, b: getRun(db, Number(lastInsertRowid)) };
+}
+
+try {
+	log(`bench batch: pipeline ${pipelineName}, dataset ${args.dataset}, ${availableParallelism()} cores`);
+	const count = sample;
+	const file = await writeRepeated(count, 'sample.jsonl');
+	// The machine's speed drifts (shared host): each round measures all three close together, in a
+	// rotated order, and the ratios are the medians of the rounds' own ratios.
+	const contenders = {
+		bare: () => bareLoop(file),
+		one: () => batchRate(file, 1),
+		pool: () => batchRate(file, availableParallelism())
+	};
+	const rounds = [];
+	for (let round = 0; round < Number(args.rounds); round++) {
+		log(`throughput over ${count} items, round ${round + 1}...`);
+		const names = Object.keys(contenders);
+		const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
+		const result = {};
+		for (const name of order) result[name] = await contenders[name]();
+		log(
+			`  bare ${result.bare.toFixed(1)}, 1 worker ${result.one.itemsPerSecond.toFixed(1)}, ${availableParallelism()} workers ${result.pool.itemsPerSecond.toFixed(1)} items/s`
+		);
+		rounds.push(result);
+	}
+	const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+	const bare = median(rounds.map((r) => r.bare));
+	const one = {
+		itemsPerSecond: median(rounds.map((r) => r.one.itemsPerSecond)),
+		firstResultMs: median(rounds.map((r) => r.one.firstResultMs))
+	};
+	const pool = {
+		itemsPerSecond: median(rounds.map((r) => r.pool.itemsPerSecond)),
+		firstResultMs: median(rounds.map((r) => r.pool.firstResultMs))
+	};
+	const oneWorkerVsBare = median(rounds.map((r) => r.one.itemsPerSecond / r.bare));
+	const poolVsOneWorker = median(rounds.map((r) => r.pool.itemsPerSecond / r.one.itemsPerSecond));
+	const machineScaling = await cpuScaling(availableParallelism());
+	log(`  machine: ${availableParallelism()} threads of a pure CPU loop run ${machineScaling.toFixed(2)}x one thread`);
+
+	log(`peak RSS over ${bigItems} items (a long run: ~${Math.round(bigItems / pool.itemsPerSecond / 60)} min)...`);
+	const bigFile = await writeRepeated(bigItems, 'repeated.jsonl');
+	const bigDb = path.join(scratch, 'big.db');
+	const big = await bigRun(bigFile, bigDb);
+	log(`  peak RSS ${big.peakRssMb.toFixed(0)} MB, ${big.seconds.toFixed(0)} s`);
+
+	const db = openDb(bigDb);
+	const [bigRunRow] = listRuns(db);
+	const { a, b } = deriveRun(db, bigRunRow.id);
+	const compareStarted = performance.now();
+	const comparison = compareRuns(db, a, b, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
+	const compareSeconds = (performance.now() - compareStarted) / 1000;
+	log(`  compare ${compareSeconds.toFixed(2)} s (${comparison.changes.length} changed items)`);
+	db.$client.close();
+
+	const figures = {
+		pipeline: pipelineName,
+		cores: availableParallelism(),
+		sampleItems: count,
+		bareLoopItemsPerSecond: bare,
+		rounds,
+		workerStartupMs: one.firstResultMs,
+		oneWorkerItemsPerSecond: one.itemsPerSecond,
+		poolItemsPerSecond: pool.itemsPerSecond,
+		oneWorkerVsBare,
+		poolVsOneWorker,
+		machineThreadScaling: machineScaling,
+		bigItems,
+		bigRunSeconds: big.seconds,
+		peakRssMb: big.peakRssMb,
+		compareItems: bigItems,
+		compareChangedItems: comparison.changes.length,
+		compareSeconds
+	};
+	const targets = {
+		'one worker >= 90% of bare loop': figures.oneWorkerVsBare >= 0.9,
+		'pool >= 1.7x one worker': figures.poolVsOneWorker >= 1.7,
+		'peak RSS < 500 MB': figures.peakRssMb < 500,
+		'compare < 2 s': figures.compareSeconds < 2
+	};
+	if (args.json) console.log(JSON.stringify({ figures, targets }));
+	else {
+		console.log(`pipeline ${pipelineName} on ${figures.cores} cores, ${count} items:`);
+		console.log(`  bare loop          ${bare.toFixed(1)} items/s (baseline, median of ${rounds.length} rounds)`);
+		console.log(
+			`  batch, 1 worker    ${one.itemsPerSecond.toFixed(1)} items/s = ${(figures.oneWorkerVsBare * 100).toFixed(0)}% of bare (first result after ${one.firstResultMs.toFixed(0)} ms)`
+		);
+		console.log(
+			`  batch, ${figures.cores} workers   ${pool.itemsPerSecond.toFixed(1)} items/s = ${figures.poolVsOneWorker.toFixed(2)}x one worker`
+		);
+		console.log(
+			`  machine            ${figures.cores} threads of a pure CPU loop = ${machineScaling.toFixed(2)}x one thread (the pool's ceiling here)`
+		);
+		console.log(`  peak RSS           ${big.peakRssMb.toFixed(0)} MB over ${bigItems} items (${big.seconds.toFixed(0)} s)`);
+		console.log(
+			`  compare            ${compareSeconds.toFixed(2)} s for two ${bigItems}-item runs (${comparison.changes.length} changed)`
+		);
+		for (const [target, met] of Object.entries(targets)) console.log(`  ${met ? 'met   ' : 'MISSED'} ${target}`);
+	}
+} finally {
+	rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,120 @@
+// Compares two stored batch runs; a CI gate with --fail-on-regression. See --help.
+import { parseArgs } from 'node:util';
+import { getDb } from '../db/client.ts';
+import { getRun } from '../db/queries/runs.ts';
+import { UsageError, positiveInt } from '../server/batch/cli.ts';
+import { checkRegression, compareRuns, parseRegressionGate } from '../server/batch/compare.ts';
+import { formatNumber } from '../server/batch/report.ts';
+
+const HELP = `Usage: npm run compare -- <run A> <run B> [--fail-on-regression <metric>[:tolerance]] [--json]
+
+Compares run B against baseline run A (ids from npm run batch or /runs): metric deltas, flag, code,
+pipeline and dataset differences, and every item whose outcome changed (right to wrong, wrong to
+right, other changes: output or error), with both outputs.
+
+Options:
+  --fail-on-regression <metric>[:tolerance]
+                 exit 1 when B is worse than A on <metric> by more than tolerance (default 0);
+                 "worse" follows the metric's direction (a rise for latencies and error rates)
+  --json         print the whole comparison as one JSON object
+  --help         show this help`;
+
+const SHOWN_OUTPUT_CHARS = 160;
+
+/** @param {unknown} value */
+function brief(value) {
+	const text = JSON.stringify(value) ?? 'null';
+	return text.length > SHOWN_OUTPUT_CHARS ? `${text.slice(0, SHOWN_OUTPUT_CHARS)}...` : text;
+}
+
+/** @param {number | null} value */
+const number = (value) => (value === null ? '-' : formatNumber(value));
+
+/** @param {import('../server/batch/compare.ts').Comparison} comparison */
+function printComparison({ a, b, provenance, flags, metrics, counts, changes }) {
+	console.log(`A: run ${a.id} "${a.name}" (${a.status})\nB: run ${b.id} "${b.name}" (${b.status})`);
+	const commit = (/** @type {typeof a} */ run) => `${run.gitCommit.slice(0, 12)}${run.gitDirty ? '+dirty' : ''}`;
+	const dirtyNote = provenance.eitherDirty ? ', with uncommitted changes (the code may differ)' : '';
+	console.log(
+		`code: ${provenance.sameCommit ? `same commit ${a.gitCommit.slice(0, 12)}${dirtyNote}` : `${commit(a)} -> ${commit(b)}`}`
+	);
+	if (!provenance.samePipeline) console.log(`pipeline: ${a.pipeline} ${a.pipelineVersion} -> ${b.pipeline} ${b.pipelineVersion}`);
+	console.log(
+		`dataset: ${provenance.sameDataset ? `same (${a.datasetName})` : `${a.datasetName} -> ${b.datasetName} (different content)`}`
+	);
+	console.log(flags.length ? 'flags:' : 'flags: same');
+	for (const flag of flags) console.log(`  ${flag.name}: ${JSON.stringify(flag.a)} -> ${JSON.stringify(flag.b)}`);
+	console.log('metrics:');
+	for (const m of metrics) {
+		const delta = m.delta === null ? '' : `${m.delta >= 0 ? '+' : ''}${formatNumber(m.delta)}`;
+		console.log(
+			`  ${m.name.padEnd(28)} ${number(m.a).padStart(10)} -> ${number(m.b).padStart(10)}  ${delta.padStart(10)}  ${m.verdict}`
+		);
+	}
+	console.log(
+		`items: ${counts.rightToWrong} right to wrong, ${counts.wrongToRight} wrong to right, ${counts.other} other changes; ` +
+			`${counts.onlyInA} only in A, ${counts.onlyInB} only in B`
+	);
+	for (const kind of /** @type {const} */ (['rightToWrong', 'wrongToRight', 'other'])) {
+		const items = changes.filter((change) => change.kind === kind);
+		if (items.length)
+			console.log(`${{ rightToWrong: 'right to wrong', wrongToRight: 'wrong to right', other: 'other changes' }[kind]}:`);
+		for (const item of items) {
+			console.log(`  ${item.itemId} (line ${item.line})`);
+			console.log(`    A: ${item.a.error ? `error: ${item.a.error.message}` : brief(item.a.output)}`);
+			console.log(`    B: ${item.b.error ? `error: ${item.b.error.message}` : brief(item.b.output)}`);
+		}
+	}
+}
+
+function main() {
+	const { values: args, positionals } = parseArgs({
+		allowPositionals: true,
+		options: { 'fail-on-regression': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }
+	});
+	if (args.help) {
+		console.log(HELP);
+		return 0;
+	}
+	if (positionals.length !== 2) throw new UsageError('give two run ids: <run A> <run B>');
+	const db = getDb();
+	const [a, b] = positionals.map((id, i) => {
+		const run = getRun(db, /** @type {number} */ (positiveInt(`run ${'AB'[i]}`, id)));
+		if (!run) throw new UsageError(`run ${id} not found`);
+		return run;
+	});
+	const gateText = args['fail-on-regression'];
+	let gate;
+	try {
+		gate = gateText === undefined ? undefined : parseRegressionGate(gateText);
+	} catch (error) {
+		throw new UsageError(`--fail-on-regression: ${/** @type {Error} */ (error).message}`);
+	}
+	const comparison = compareRuns(db, a, b, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
+	if (gate && !comparison.metrics.some((m) => m.name === gate.metric))
+		throw new UsageError(
+			`--fail-on-regression: unknown metric "${gate.metric}" (runs have: ${comparison.metrics.map((m) => m.name).join(', ')})`
+		);
+	const regression = gate ? checkRegression(comparison, gate) : null;
+	if (args.json) console.log(JSON.stringify({ ...comparison, regression }));
+	else printComparison(comparison);
+	if (regression) console.error(`REGRESSION: ${regression}`);
+	return regression ? 1 : 0;
+}
+
+// A reader that stops early (`| head`) closes the pipe: not an error of the comparison.
+process.stdout.on('error', (error) => {
+	if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EPIPE') throw error;
+});
+
+try {
+	process.exitCode = main();
+} catch (error) {
+	const usage =
+		error instanceof UsageError ||
+		(error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+	console.error(
+		`compare: ${error instanceof Error ? error.message : String(error)}${usage ? '\nSee: npm run compare -- --help' : ''}`
+	);
+	process.exitCode = usage ? 2 : 1;
+}

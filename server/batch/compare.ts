@@ -1,0 +1,105 @@
+import type { Db } from '../../db/client';
+import { type ChangeKind, changeCounts, changedItems } from '../../db/queries/items';
+import type { Run } from '../../db/schema';
+import { describeMetric } from './metrics';
+import { registeredPipeline } from './registry';
+
+export interface MetricDelta {
+	name: string;
+	a: number | null;
+	b: number | null;
+	/** b - a; null when either run lacks the metric. */
+	delta: number | null;
+	higherIsBetter: boolean | null;
+	description: string | null;
+	verdict: 'better' | 'worse' | 'same' | 'incomparable';
+}
+
+export interface FlagDifference {
+	name: string;
+	a: unknown;
+	b: unknown;
+}
+
+function metricDeltas(a: Run, b: Run): MetricDelta[] {
+	const pipeline = registeredPipeline(b.pipeline) ?? registeredPipeline(a.pipeline);
+	const names = [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])];
+	return names.map((name) => {
+		const before = a.metrics?.[name] ?? null;
+		const after = b.metrics?.[name] ?? null;
+		const info = describeMetric(pipeline, name);
+		const delta = before === null || after === null ? null : after - before;
+		const higherIsBetter = info?.higherIsBetter ?? null;
+		const verdict =
+			delta === null || higherIsBetter === null
+				? 'incomparable'
+				: delta === 0
+					? 'same'
+					: delta > 0 === higherIsBetter
+						? 'better'
+						: 'worse';
+		return { name, a: before, b: after, delta, higherIsBetter, description: info?.description ?? null, verdict };
+	});
+}
+
+function flagDifferences(a: Run, b: Run): FlagDifference[] {
+	const names = [...new Set([...Object.keys(a.flags), ...Object.keys(b.flags)])].sort();
+	return names
+		.filter((name) => JSON.stringify(a.flags[name]) !== JSON.stringify(b.flags[name]))
+		.map((name) => ({ name, a: a.flags[name], b: b.flags[name] }));
+}
+
+/** What may explain differences besides flags: other code, another pipeline version, another dataset. */
+function provenance(a: Run, b: Run) {
+	return {
+		sameCommit: a.gitCommit === b.gitCommit && a.gitCommit !== 'unknown',
+		eitherDirty: Boolean(a.gitDirty || b.gitDirty),
+		samePipeline: a.pipeline === b.pipeline && a.pipelineVersion === b.pipelineVersion,
+		sameDataset: a.datasetHash === b.datasetHash
+	};
+}
+
+export interface ComparePage {
+	kind?: ChangeKind;
+	offset: number;
+	limit: number;
+}
+
+/** Compares run B against baseline A at query time, joining their items on item id. */
+export function compareRuns(db: Db, a: Run, b: Run, page: ComparePage) {
+	return {
+		a,
+		b,
+		provenance: provenance(a, b),
+		flags: flagDifferences(a, b),
+		metrics: metricDeltas(a, b),
+		counts: changeCounts(db, a.id, b.id),
+		changes: changedItems(db, a.id, b.id, page)
+	};
+}
+export type Comparison = ReturnType<typeof compareRuns>;
+
+export interface RegressionGate {
+	metric: string;
+	/** The largest drop (a rise, for lower-is-better metrics) that still passes. */
+	tolerance: number;
+}
+
+/** `spam.f1` or `spam.f1:0.01`. */
+export function parseRegressionGate(text: string): RegressionGate {
+	const at = text.lastIndexOf(':');
+	const metric = at > 0 ? text.slice(0, at) : text;
+	const tolerance = at > 0 ? Number(text.slice(at + 1)) : 0;
+	if (!metric || !Number.isFinite(tolerance) || tolerance < 0)
+		throw new RangeError(`expected <metric>[:tolerance] with tolerance >= 0, got "${text}"`);
+	return { metric, tolerance };
+}
+
+/** A failure message when B is worse than A on the gated metric by more than the tolerance, else null. */
+export function checkRegression(comparison: Comparison, gate: RegressionGate): string | null {
+	const delta = comparison.metrics.find((metric) => metric.name === gate.metric);
+	if (!delta || delta.delta === null) return `metric "${gate.metric}" is not in both runs`;
+	const drop = delta.higherIsBetter === false ? delta.delta : -delta.delta;
+	if (drop <= gate.tolerance) return null;
+	return `${gate.metric} regressed from ${delta.a} to ${delta.b} (worse by ${drop.toPrecision(3)}, tolerance ${gate.tolerance})`;
+}

@@ -1,0 +1,185 @@
+import { parse } from 'csv-parse';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { DatasetProblem } from '../../db/schema';
+
+/**
+ * Datasets are streamed, never loaded whole.
+ *
+ * JSONL: one `{ "id": string | number, "input": {...}, "label": {...} }` object per line (label optional).
+ *
+ * CSV (header row required): `id`; the label either as JSON in a `label` column or flattened over
+ * `label.<field>` columns (each value read as JSON when it parses, e.g. `true`, `null`, `3`, else as
+ * text); the input either as JSON in an `input` column or as one column per input field (named
+ * `<field>` or `input.<field>`, values as text).
+ */
+
+/** Dataset names evaluators type instead of paths (files written by `node scripts/data.mjs`). */
+export const namedDatasets: Record<string, string> = {
+	train: 'data/spamassassin-train.jsonl',
+	test: 'data/spamassassin-test.jsonl',
+	all: 'data/spamassassin-all.jsonl'
+};
+
+export interface DatasetRef {
+	/** The name given (`test`) or the path as given. */
+	name: string;
+	path: string;
+	format: 'jsonl' | 'csv';
+}
+
+export interface DatasetItem {
+	id: string;
+	/** 1-based line of the item in the file (the first line of a multi-line CSV record). */
+	line: number;
+	input: unknown;
+	label?: unknown;
+}
+
+export type DatasetRecord = ({ kind: 'item' } & DatasetItem) | ({ kind: 'problem' } & DatasetProblem);
+
+/** The dataset cannot be used at all (unknown name, missing file, unsupported format). */
+export class DatasetError extends Error {
+	override readonly name = 'DatasetError';
+}
+
+export function resolveDataset(nameOrPath: string): DatasetRef {
+	const file = namedDatasets[nameOrPath] ?? nameOrPath;
+	const extension = path.extname(file).toLowerCase();
+	if (extension !== '.jsonl' && extension !== '.csv') {
+		const names = Object.keys(namedDatasets).join(', ');
+		throw new DatasetError(`dataset "${nameOrPath}" is neither a known name (${names}) nor a .jsonl or .csv path`);
+	}
+	const resolved = path.resolve(file);
+	if (!existsSync(resolved)) {
+		const hint = namedDatasets[nameOrPath] ? ' (write it with `node scripts/data.mjs`)' : '';
+		throw new DatasetError(`dataset file not found: ${file}${hint}`);
+	}
+	return { name: nameOrPath, path: resolved, format: extension === '.csv' ? 'csv' : 'jsonl' };
+}
+
+/** Items and problems in file order; ids repeated in the file are problems (results are keyed by id). */
+export async function* readDataset(ref: DatasetRef): AsyncGenerator<DatasetRecord> {
+	const firstLineOf = new Map<string, number>();
+	for await (const record of ref.format === 'csv' ? readCsv(ref.path) : readJsonl(ref.path)) {
+		if (record.kind === 'item') {
+			const first = firstLineOf.get(record.id);
+			if (first !== undefined) {
+				yield { kind: 'problem', line: record.line, message: `duplicate id "${record.id}" (first on line ${first})` };
+				continue;
+			}
+			firstLineOf.set(record.id, record.line);
+		}
+		yield record;
+	}
+}
+
+/** Content hash (to refuse resuming over a changed file) and record count (for progress), in one pass. */
+export async function fingerprintDataset(ref: DatasetRef): Promise<{ hash: string; records: number }> {
+	const hash = createHash('sha256');
+	for await (const chunk of createReadStream(ref.path)) hash.update(chunk as Buffer);
+	let records = 0;
+	if (ref.format === 'jsonl') for await (const line of lines(ref.path)) records += line.trim() ? 1 : 0;
+	else for await (const _ of readCsv(ref.path)) records++;
+	return { hash: hash.digest('hex'), records };
+}
+
+/** Finds one item by id, for re-running it (explain, debug links). */
+export async function findDatasetItem(ref: DatasetRef, id: string): Promise<DatasetItem | undefined> {
+	for await (const record of readDataset(ref)) if (record.kind === 'item' && record.id === id) return record;
+	return undefined;
+}
+
+/**
+ * Lines of a text file, pulled one at a time. Unlike readline's iterator, which buffers up to 1,024
+ * lines ahead of a slow reader (long enough for them to age into the old generation, so a whole
+ * dataset passes through it as garbage), this holds at most one 64 KB read plus one partial line.
+ */
+async function* lines(file: string): AsyncGenerator<string> {
+	let partial = '';
+	for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
+		const parts = (partial + (chunk as string)).split('\n');
+		partial = parts.pop() ?? '';
+		for (const line of parts) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+	}
+	if (partial) yield partial.endsWith('\r') ? partial.slice(0, -1) : partial;
+}
+
+async function* readJsonl(file: string): AsyncGenerator<DatasetRecord> {
+	let line = 0;
+	for await (const text of lines(file)) {
+		line++;
+		if (!text.trim()) continue;
+		let value: unknown;
+		try {
+			value = JSON.parse(text);
+		} catch (error) {
+			yield { kind: 'problem', line, message: `not valid JSON (${(error as Error).message})` };
+			continue;
+		}
+		yield toRecord(value, line);
+	}
+}
+
+function toRecord(value: unknown, line: number): DatasetRecord {
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		return { kind: 'problem', line, message: 'not a JSON object' };
+	const { id, input, label } = value as Record<string, unknown>;
+	if (!(typeof id === 'string' && id !== '') && !(typeof id === 'number' && Number.isFinite(id)))
+		return { kind: 'problem', line, message: 'missing "id" (a non-empty string or a number)' };
+	if (input === undefined) return { kind: 'problem', line, message: 'missing "input"' };
+	return { kind: 'item', id: String(id), line, input, ...(label === undefined ? {} : { label }) };
+}
+
+async function* readCsv(file: string): AsyncGenerator<DatasetRecord> {
+	const skipped: DatasetProblem[] = [];
+	const parser = createReadStream(file).pipe(
+		parse({
+			columns: true,
+			bom: true,
+			skip_empty_lines: true,
+			info: true,
+			skip_records_with_error: true,
+			on_skip: (error) => {
+				if (error) skipped.push({ line: Number(error.lines), message: error.message });
+			}
+		})
+	);
+	for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+		yield* skipped.splice(0).map((problem) => ({ kind: 'problem' as const, ...problem }));
+		yield csvRecord(record, info.lines);
+	}
+	yield* skipped.splice(0).map((problem) => ({ kind: 'problem' as const, ...problem }));
+}
+
+function csvRecord(row: Record<string, string>, line: number): DatasetRecord {
+	const input: Record<string, unknown> = {};
+	const label: Record<string, unknown> = {};
+	let hasLabel = false;
+	for (const [column, value] of Object.entries(row)) {
+		if (column === 'id' || column === 'input' || column === 'label') continue;
+		if (column.startsWith('label.')) {
+			label[column.slice('label.'.length)] = jsonOrText(value);
+			hasLabel = true;
+		} else input[column.startsWith('input.') ? column.slice('input.'.length) : column] = value;
+	}
+	try {
+		const record = {
+			id: row.id,
+			input: 'input' in row ? JSON.parse(row.input) : input,
+			label: 'label' in row ? (row.label === '' ? undefined : JSON.parse(row.label)) : hasLabel ? label : undefined
+		};
+		return toRecord(record, line);
+	} catch (error) {
+		return { kind: 'problem', line, message: `"input" or "label" column is not valid JSON (${(error as Error).message})` };
+	}
+}
+
+function jsonOrText(value: string): unknown {
+	try {
+		return JSON.parse(value);
+	} catch {
+		return value;
+	}
+}

@@ -1,0 +1,84 @@
+import { type EncodedRunItem, encodeRunItem } from '../../db/queries/items';
+import type { ItemError, NewRunItem } from '../../db/schema';
+import { type AnyPipeline, InputError, StepError, issuesFromZod, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
+import type { DatasetItem } from './dataset';
+import { loadPipeline } from './registry';
+
+/** One item's result as the runner stores it (the run id is added on write). */
+export type ItemResult = Omit<NewRunItem, 'runId'>;
+
+export interface ChunkTask {
+	registry: string;
+	pipeline: string;
+	/** Resolved flags (defaults filled in). */
+	flags: Record<string, unknown>;
+	/**
+	 * The chunk's items as one JSON string: the sending thread keeps a flat string while the chunk
+	 * runs, instead of object graphs that outlive its young generation and pile up as garbage.
+	 */
+	items: string;
+}
+
+function itemError(error: unknown): ItemError {
+	if (error instanceof StepError) return { ...toErrorInfo(error.cause), step: error.step };
+	return toErrorInfo(error);
+}
+
+function parseLabel(pipeline: AnyPipeline, label: unknown): unknown {
+	if (!pipeline.label) return label;
+	const parsed = pipeline.label.safeParse(label);
+	if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, ['label']));
+	return parsed.data;
+}
+
+/** Runs one item with debug off; a failure becomes the item's recorded error, never the batch's. */
+export async function evaluateItem(
+	pipeline: AnyPipeline,
+	flags: Record<string, unknown>,
+	item: DatasetItem
+): Promise<ItemResult> {
+	const started = performance.now();
+	const identity = { itemId: item.id, line: item.line, label: item.label ?? null };
+	let run;
+	try {
+		run = await runPipeline(pipeline, item.input, { flags });
+	} catch (error) {
+		return {
+			...identity,
+			output: null,
+			score: null,
+			correct: null,
+			error: itemError(error),
+			durationMs: performance.now() - started,
+			timings: []
+		};
+	}
+	const result = { ...identity, output: run.output, durationMs: run.durationMs, timings: run.timings };
+	if (item.label === undefined || !pipeline.evaluation) return { ...result, score: null, correct: null, error: null };
+	try {
+		const score = pipeline.evaluation.score(run.output, parseLabel(pipeline, item.label));
+		return { ...result, score, correct: score.correct, error: null };
+	} catch (error) {
+		return { ...result, score: null, correct: null, error: toErrorInfo(error) };
+	}
+}
+
+export interface WorkerSetup {
+	registry: string;
+	pipeline: string;
+}
+
+/** Loads the pipeline's models when a worker starts, so that overlaps the main thread's dataset pass. */
+export async function warmUp(setup: WorkerSetup): Promise<void> {
+	await (await loadPipeline(setup.pipeline, setup.registry)).load();
+}
+
+/** The worker-thread task: a chunk of items, run one after another (chunks amortise message passing). */
+export default async function evaluateChunk(task: ChunkTask): Promise<EncodedRunItem[]> {
+	const pipeline = await loadPipeline(task.pipeline, task.registry);
+	await pipeline.load();
+	const results: EncodedRunItem[] = [];
+	for (const item of JSON.parse(task.items) as DatasetItem[])
+		results.push(encodeRunItem(await evaluateItem(pipeline, task.flags, item)));
+	return results;
+}

@@ -1,0 +1,174 @@
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../../db/client';
+import { iterateRunItems, outcomeCounts, pageRunItems } from '../../db/queries/items';
+import type { Run, RunItem } from '../../db/schema';
+import type { AnyPipeline } from '../../src/lib/pipeline';
+import { describeMetric } from './metrics';
+
+interface Table {
+	title: string;
+	headers: string[];
+	rows: string[][];
+}
+
+const REPORTED_ERRORS = 50;
+
+export function formatNumber(value: number): string {
+	return Number.isInteger(value) ? String(value) : value.toFixed(4);
+}
+
+function csvCell(value: unknown): string {
+	const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function csvRow(item: RunItem, steps: string[]): string {
+	const stepMs = new Map(item.timings.map((timing) => [timing.step, timing.ms]));
+	const cells = [
+		item.itemId,
+		item.line,
+		item.correct,
+		item.error?.step,
+		item.error?.message,
+		item.durationMs,
+		...steps.map((step) => stepMs.get(step)),
+		item.output,
+		item.label,
+		item.score
+	];
+	return cells.map(csvCell).join(',') + '\n';
+}
+
+/** Streams every item to CSV (one column per step's milliseconds; output, label and score as JSON). */
+function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): void {
+	const steps = pipeline.steps.map((step) => step.name);
+	const fd = openSync(file, 'w');
+	try {
+		const headers = [
+			'id',
+			'line',
+			'correct',
+			'error_step',
+			'error',
+			'duration_ms',
+			...steps.map((step) => `ms_${step}`),
+			'output',
+			'label',
+			'score'
+		];
+		writeSync(fd, headers.join(',') + '\n');
+		let lines: string[] = [];
+		for (const item of iterateRunItems(db, run.id)) {
+			lines.push(csvRow(item, steps));
+			if (lines.length === 1000) {
+				writeSync(fd, lines.join(''));
+				lines = [];
+			}
+		}
+		writeSync(fd, lines.join(''));
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** Everything the summary says, as tables both the Markdown and the HTML render. */
+function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
+	const code = `${run.gitCommit}${run.gitDirty ? ' (uncommitted changes)' : ''}`;
+	const tables: Table[] = [
+		{
+			title: 'Run',
+			headers: ['', ''],
+			rows: [
+				['status', run.status],
+				['pipeline', `${run.pipeline} ${run.pipelineVersion}`],
+				['code', code],
+				['flags', JSON.stringify(run.flags)],
+				['dataset', `${run.datasetName} (${run.datasetPath}, sha256 ${run.datasetHash.slice(0, 12)})`],
+				[
+					'items',
+					`${run.itemsDone} of ${run.itemsTotal}, ${run.itemsErrors} errors, ${run.datasetProblems.length} malformed lines`
+				],
+				['started', run.startedAt.toISOString()],
+				['duration', `${(run.durationMs / 1000).toFixed(1)} s`]
+			]
+		},
+		{
+			title: 'Metrics',
+			headers: ['metric', 'value', 'better', 'description'],
+			rows: Object.entries(run.metrics ?? {}).map(([name, value]) => {
+				const info = describeMetric(pipeline, name);
+				return [name, formatNumber(value), info ? (info.higherIsBetter ? 'higher' : 'lower') : '', info?.description ?? ''];
+			})
+		}
+	];
+	for (const [field, counts] of Object.entries(outcomeCounts(db, run.id))) {
+		tables.push({
+			title: `Confusion matrix: ${field}`,
+			headers: ['', 'actual positive', 'actual negative'],
+			rows: [
+				['predicted positive', String(counts.tp ?? 0), String(counts.fp ?? 0)],
+				['predicted negative', String(counts.fn ?? 0), String(counts.tn ?? 0)]
+			]
+		});
+	}
+	const errors = pageRunItems(db, run.id, { filter: 'errors', offset: 0, limit: REPORTED_ERRORS });
+	if (errors.total)
+		tables.push({
+			title: `Errors (${errors.total}${errors.total > REPORTED_ERRORS ? `, first ${REPORTED_ERRORS}` : ''})`,
+			headers: ['id', 'line', 'step', 'error'],
+			rows: errors.items.map((item) => [item.itemId, String(item.line), item.error?.step ?? '', item.error?.message ?? ''])
+		});
+	if (run.datasetProblems.length)
+		tables.push({
+			title: 'Malformed dataset lines',
+			headers: ['line', 'problem'],
+			rows: run.datasetProblems.map((problem) => [String(problem.line), problem.message])
+		});
+	return tables;
+}
+
+function markdownCell(text: string): string {
+	return text.replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+}
+
+function toMarkdown(run: Run, tables: Table[]): string {
+	const sections = tables.map((table) =>
+		[
+			`## ${table.title}`,
+			'',
+			`| ${table.headers.map(markdownCell).join(' | ')} |`,
+			`|${table.headers.map(() => '---').join('|')}|`,
+			...table.rows.map((row) => `| ${row.map(markdownCell).join(' | ')} |`)
+		].join('\n')
+	);
+	return [`# Run ${run.id}: ${run.name}`, ...sections, 'Every item: `items.csv`.', ''].join('\n\n');
+}
+
+function escapeHtml(text: string): string {
+	return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}
+
+function toHtml(run: Run, tables: Table[]): string {
+	const title = escapeHtml(`Run ${run.id}: ${run.name}`);
+	const sections = tables.map(
+		(table) =>
+			`<h2>${escapeHtml(table.title)}</h2>\n<table>\n<tr>${table.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>\n` +
+			table.rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n') +
+			'\n</table>'
+	);
+	const style =
+		'body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}';
+	return `<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${style}</style>\n<h1>${title}</h1>\n${sections.join('\n')}\n<p>Every item: <a href="items.csv">items.csv</a>.</p>\n</html>\n`;
+}
+
+/** Writes `items.csv`, `summary.md` and `summary.html` under `<reportsDir>/run-<id>/`; returns that folder. */
+export function writeRunReport(db: Db, run: Run, pipeline: AnyPipeline, reportsDir: string): string {
+	const dir = path.resolve(reportsDir, `run-${run.id}`);
+	mkdirSync(dir, { recursive: true });
+	writeItemsCsv(db, run, pipeline, path.join(dir, 'items.csv'));
+	const tables = summaryTables(db, run, pipeline);
+	writeFileSync(path.join(dir, 'summary.md'), toMarkdown(run, tables));
+	writeFileSync(path.join(dir, 'summary.html'), toHtml(run, tables));
+	return dir;
+}

@@ -1,0 +1,293 @@
+import { hostname } from 'node:os';
+import type { Db } from '../../db/client';
+import { type EncodedRunItem, encodeRunItem, encodedItemFailed, finishedItemIds, iterateRunItems } from '../../db/queries/items';
+import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/runs';
+import type { DatasetProblem, Run } from '../../db/schema';
+import { type AnyPipeline, resolveFlags } from '../../src/lib/pipeline';
+import { codeVersion } from './code-version';
+import { type DatasetItem, type DatasetRef, fingerprintDataset, readDataset, resolveDataset } from './dataset';
+import type { ItemResult, WorkerSetup } from './evaluate';
+import { HEARTBEAT_MS, isRunAlive } from './liveness';
+import { runMetrics } from './metrics';
+import { DEFAULT_REGISTRY, defaultPipelineName, loadPipeline } from './registry';
+import { type PoolOptions, type WorkerPool, withPool } from './pool';
+import { writeRunReport } from './report';
+import { ItemWriter } from './writer';
+
+/** Problems kept per run: enough to fix a file, bounded for a file that is not a dataset at all. */
+const MAX_PROBLEMS = 1000;
+
+export interface Progress {
+	runId: number;
+	/** Dataset records handled so far, including earlier sessions of a resumed run and malformed lines. */
+	done: number;
+	total: number;
+	errors: number;
+	problems: number;
+	itemsPerSecond: number;
+	etaSeconds: number | null;
+}
+
+interface SessionOptions extends PoolOptions {
+	db: Db;
+	/** Module exporting `pipelines`; the app's registry unless a test brings its own. */
+	registry?: string;
+	/** Items per worker task. */
+	chunkSize?: number;
+	/** Aborting stops reading, lets running items finish and marks the run interrupted. */
+	signal?: AbortSignal;
+	onProgress?: (progress: Progress) => void;
+	onProblem?: (problem: DatasetProblem) => void;
+	/** Reports go to `<reportsDir>/run-<id>/`; default env `CONVINCE_REPORTS` or `reports`. */
+	reportsDir?: string;
+}
+
+export interface StartOptions extends SessionOptions {
+	/** A dataset name (`test`) or a .jsonl/.csv path. */
+	dataset: string;
+	pipeline?: string;
+	name?: string;
+	/** Partial flags; defaults are filled in and stored with the run. */
+	flags?: Record<string, unknown>;
+	/** Stop after this many dataset records. */
+	limit?: number;
+}
+
+export interface ResumeOptions extends SessionOptions {
+	runId: number;
+}
+
+export interface BatchOutcome {
+	run: Run;
+	/** Where the report was written (done runs only). */
+	reportDir?: string;
+}
+
+/** The batch cannot start or resume (bad arguments, run not resumable); nothing was written. */
+export class BatchError extends Error {
+	override readonly name = 'BatchError';
+}
+
+interface Session {
+	options: SessionOptions;
+	run: Run;
+	pipeline: AnyPipeline;
+	dataset: DatasetRef;
+	/** Items stored by earlier sessions of this run. */
+	finished: Set<string>;
+}
+
+export async function startBatch(options: StartOptions): Promise<BatchOutcome> {
+	const pipeline = await loadPipeline(options.pipeline ?? defaultPipelineName(), options.registry);
+	const flags = resolveFlags(pipeline, options.flags ?? {});
+	if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit > 0))
+		throw new BatchError('--limit must be a positive integer');
+	const dataset = resolveDataset(options.dataset);
+	return withPool(workerSetup(options, pipeline), options, async (pool) => {
+		const { hash, records } = await fingerprintDataset(dataset);
+		const code = codeVersion();
+		const now = new Date();
+		const run = createRun(options.db, {
+			name: options.name ?? `${pipeline.name} on ${dataset.name}`,
+			status: 'running',
+			startedAt: now,
+			pipeline: pipeline.name,
+			pipelineVersion: pipeline.version,
+			gitCommit: code.commit,
+			gitDirty: code.dirty,
+			flags,
+			datasetName: dataset.name,
+			datasetPath: dataset.path,
+			datasetHash: hash,
+			itemLimit: options.limit ?? null,
+			itemsTotal: Math.min(records, options.limit ?? Infinity),
+			host: hostname(),
+			pid: process.pid,
+			heartbeatAt: now
+		});
+		return execute({ options, run, pipeline, dataset, finished: new Set() }, pool);
+	});
+}
+
+/** Finishes an interrupted run: items already stored are skipped, never redone or duplicated. */
+export async function resumeBatch(options: ResumeOptions): Promise<BatchOutcome> {
+	const { db, runId } = options;
+	const run = getRun(db, runId);
+	if (!run) throw new BatchError(`run ${runId} not found`);
+	if (run.status === 'done') throw new BatchError(`run ${runId} is already done`);
+	if (isRunAlive(run)) throw new BatchError(`run ${runId} is still running (process ${run.pid} on ${run.host})`);
+	const pipeline = await loadPipeline(run.pipeline, options.registry);
+	if (pipeline.version !== run.pipelineVersion)
+		throw new BatchError(
+			`run ${runId} used ${run.pipeline} ${run.pipelineVersion}, now ${pipeline.version}: resuming would mix versions`
+		);
+	const dataset = { ...resolveDataset(run.datasetPath), name: run.datasetName };
+	return withPool(workerSetup(options, pipeline), options, async (pool) => {
+		if ((await fingerprintDataset(dataset)).hash !== run.datasetHash)
+			throw new BatchError(`dataset ${run.datasetPath} changed since run ${runId} started`);
+		const resumed = updateRun(db, runId, {
+			status: 'running',
+			failure: null,
+			host: hostname(),
+			pid: process.pid,
+			heartbeatAt: new Date()
+		});
+		return execute({ options, run: resumed, pipeline, dataset, finished: finishedItemIds(db, runId) }, pool);
+	});
+}
+
+function workerSetup(options: SessionOptions, pipeline: AnyPipeline): WorkerSetup {
+	return { registry: options.registry ?? DEFAULT_REGISTRY, pipeline: pipeline.name };
+}
+
+/** Node's errors for a worker that ran out of memory or exited while running a task. */
+function killedWorker(error: unknown): boolean {
+	const code = (error as { code?: unknown } | null)?.code;
+	return typeof code === 'string' && code.startsWith('ERR_WORKER');
+}
+
+/** A worker died running this item (e.g. out of memory): recorded as the item's error, like a failing step. */
+function crashedItem(item: DatasetItem, error: unknown): ItemResult {
+	const message = error instanceof Error ? error.message : String(error);
+	return {
+		itemId: item.id,
+		line: item.line,
+		label: item.label ?? null,
+		output: null,
+		score: null,
+		correct: null,
+		error: { name: 'WorkerError', message: `the worker running this item died: ${message}` },
+		durationMs: 0,
+		timings: []
+	};
+}
+
+async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome> {
+	const { options, run, dataset, finished } = session;
+	const { db, signal } = options;
+	const chunkSize = options.chunkSize ?? 16;
+	const writer = new ItemWriter(db, run.id);
+	const heartbeat = setInterval(() => updateRun(db, run.id, { heartbeatAt: new Date() }), HEARTBEAT_MS);
+	heartbeat.unref();
+
+	const started = performance.now();
+	const problems = new Map(run.datasetProblems.map((problem) => [problem.line, problem]));
+	const counters = { done: finished.size, errors: run.itemsErrors, problemLines: 0, sessionItems: 0 };
+	const inFlight = new Set<Promise<void>>();
+	let failure: unknown;
+
+	const report = () => {
+		const seconds = (performance.now() - started) / 1000;
+		const itemsPerSecond = seconds > 0 ? counters.sessionItems / seconds : 0;
+		const done = counters.done + counters.problemLines;
+		options.onProgress?.({
+			runId: run.id,
+			done,
+			total: run.itemsTotal,
+			errors: counters.errors,
+			problems: counters.problemLines,
+			itemsPerSecond,
+			etaSeconds: itemsPerSecond > 0 ? Math.max(0, run.itemsTotal - done) / itemsPerSecond : null
+		});
+	};
+
+	const store = (results: EncodedRunItem[]) => {
+		writer.add(results);
+		counters.done += results.length;
+		counters.sessionItems += results.length;
+		counters.errors += results.filter(encodedItemFailed).length;
+		report();
+	};
+
+	/** Only the JSON text of the chunk stays referenced while it runs (see `ChunkTask.items`). */
+	const dispatch = (items: string) => {
+		const task = pool.piscina
+			.run({ ...workerSetup(options, session.pipeline), flags: run.flags, items })
+			.then(store, (error: unknown) => {
+				// Anything but a worker dying mid-task (its models did not load, the pool is closing) fails
+				// the run with nothing recorded for the chunk, so a resume redoes it.
+				if (pool.crash || !killedWorker(error)) return void (failure ??= pool.crash ?? error);
+				const chunk = JSON.parse(items) as DatasetItem[];
+				// One item killed its worker: run the chunk's items alone, so only that one fails.
+				if (chunk.length > 1) for (const item of chunk) dispatch(JSON.stringify([item]));
+				else store([encodeRunItem(crashedItem(chunk[0], error))]);
+			})
+			.catch((error: unknown) => {
+				failure ??= error;
+			})
+			.finally(() => inFlight.delete(task));
+		inFlight.add(task);
+	};
+
+	try {
+		let records = 0;
+		let chunk: DatasetItem[] = [];
+		for await (const record of readDataset(dataset)) {
+			failure ??= pool.crash;
+			if (signal?.aborted || failure || (run.itemLimit !== null && records >= run.itemLimit)) break;
+			records++;
+			if (record.kind === 'problem') {
+				counters.problemLines++;
+				if (problems.size < MAX_PROBLEMS) problems.set(record.line, { line: record.line, message: record.message });
+				options.onProblem?.(record);
+				continue;
+			}
+			if (finished.has(record.id)) continue;
+			chunk.push(record);
+			if (chunk.length < chunkSize) continue;
+			dispatch(JSON.stringify(chunk));
+			chunk = [];
+			// Backpressure: read no further ahead than the workers can take, so memory stays flat.
+			while (inFlight.size >= pool.size * 2 && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
+		}
+		if (chunk.length && !signal?.aborted && !failure) dispatch(JSON.stringify(chunk));
+		while (inFlight.size && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
+		failure ??= pool.crash;
+		writer.flush();
+	} catch (error) {
+		failure ??= error;
+	} finally {
+		clearInterval(heartbeat);
+		// Free the workers' memory before the metrics and the report.
+		await pool.piscina.destroy();
+	}
+	return finish(session, {
+		durationMs: run.durationMs + (performance.now() - started),
+		datasetProblems: [...problems.values()].sort((x, y) => x.line - y.line),
+		failure,
+		interrupted: Boolean(signal?.aborted)
+	});
+}
+
+interface SessionEnd {
+	durationMs: number;
+	datasetProblems: DatasetProblem[];
+	failure: unknown;
+	interrupted: boolean;
+}
+
+function finish(session: Session, end: SessionEnd): BatchOutcome {
+	const { db } = session.options;
+	const { done, errors } = countRunItems(db, session.run.id);
+	const common = {
+		itemsDone: done,
+		itemsErrors: errors,
+		durationMs: end.durationMs,
+		datasetProblems: end.datasetProblems,
+		pid: null
+	};
+	if (end.failure) {
+		const failure = end.failure instanceof Error ? end.failure.message : String(end.failure);
+		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() }) };
+	}
+	if (end.interrupted) return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
+	const metrics = runMetrics(session.pipeline, iterateRunItems(db, session.run.id));
+	const run = updateRun(db, session.run.id, { ...common, status: 'done', metrics, endedAt: new Date() });
+	const reportDir = writeRunReport(
+		db,
+		run,
+		session.pipeline,
+		session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports'
+	);
+	return { run, reportDir };
+}

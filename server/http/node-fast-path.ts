@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App } from '../app';
+import { type Operation, BODY_METHODS, createOperationCaller, findOperation, operationsOf } from './operations';
+import { type ApiResult, parseJsonText, procedureErrorResult } from './results';
+
+/** Answers a request and returns true, or returns false having touched nothing, so SvelteKit answers it. */
+export type NodeFastPath = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/** Where SvelteKit's `init` leaves the fast path; server/serve.js (plain JS) looks it up by the same name. */
+export const NODE_FAST_PATH = Symbol.for('convince.fastPath');
+
+/** Plain segments only: whatever a URL parser would rewrite (dot segments, escapes, a trailing slash) goes the general way. */
+const PLAIN_PATH = /^(?:\/[\w~-]+)+$/;
+
+// Decodes as Request.text() does on SvelteKit's path: a leading BOM dropped, invalid bytes replaced.
+const utf8 = new TextDecoder();
+
+function pathnameOf(url: string): string {
+	const query = url.indexOf('?');
+	return query === -1 ? url : url.slice(0, query);
+}
+
+/** The whole body, or a rejection when the client goes away before sending it all. */
+function readBody(request: IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+		request.on('error', reject);
+		// After 'end' this settles nothing; before it, the connection broke.
+		request.on('close', () => reject(new Error('Request closed before its body was complete')));
+	});
+}
+
+/** Writes an answer as SvelteKit's path does (`Response.json`), but with one write and a Content-Length. */
+function send(response: ServerResponse, { status, body }: ApiResult): void {
+	const json = JSON.stringify(body);
+	response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+}
+
+/**
+ * The REST operations with a JSON body, answered straight on node:http: SvelteKit's request path (Web
+ * Request and Response objects, hooks, routing) costs more CPU than a cheap step itself. It takes only
+ * the common well-formed request: a body method on an operation's plain path, `Content-Type:
+ * application/json` exactly, and a Content-Length within the limit. Everything else (other methods,
+ * media types, chunked or oversize bodies, unknown paths) is left untouched, body unread, for
+ * SvelteKit's REST route, which answers every error case. Both share routing, procedure calls, JSON
+ * parsing and error mapping (operations.ts, results.ts), so their answers are the same.
+ */
+export function createNodeFastPath(app: App): NodeFastPath {
+	const operations = operationsOf(app).filter((operation) => BODY_METHODS.has(operation.method));
+	const callOperation = createOperationCaller(app);
+	const { maxBodyBytes } = app.config;
+
+	function operationTaking(request: IncomingMessage): Operation | undefined {
+		const { method, url, headers } = request;
+		if (!method || !BODY_METHODS.has(method) || !url) return undefined;
+		if (headers['content-type']?.toLowerCase() !== 'application/json' || headers['transfer-encoding'] !== undefined)
+			return undefined;
+		const length = headers['content-length'];
+		if (length === undefined || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return undefined;
+		const pathname = pathnameOf(url);
+		return PLAIN_PATH.test(pathname) ? findOperation(operations, method, pathname) : undefined;
+	}
+
+	async function answer(operation: Operation, request: IncomingMessage, response: ServerResponse): Promise<void> {
+		let body: Buffer;
+		try {
+			body = await readBody(request);
+		} catch {
+			// The client went away: nobody is left to answer.
+			return;
+		}
+		try {
+			const parsed = parseJsonText(utf8.decode(body));
+			const pathname = pathnameOf(request.url ?? '');
+			send(
+				response,
+				parsed.ok ? await callOperation(operation, pathname, parsed.value, request.headers.authorization ?? null) : parsed.result
+			);
+		} catch (error) {
+			// A bug on this path itself (procedures' errors are results): answered like a procedure's bug.
+			if (response.headersSent) response.destroy();
+			else send(response, procedureErrorResult(error, operation.procedure));
+		}
+	}
+
+	return (request, response) => {
+		const operation = operationTaking(request);
+		if (!operation) return false;
+		void answer(operation, request, response);
+		return true;
+	};
+}
+
+/** Publishes the app's fast path for server/serve.js, which takes it once SvelteKit's `init` has run. */
+export function publishNodeFastPath(app: App): void {
+	Reflect.set(globalThis, NODE_FAST_PATH, createNodeFastPath(app));
+}

@@ -1,0 +1,56 @@
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import type { App } from '../app';
+import { REST_BASE_PATH } from '../openapi';
+import { createCallerFactory } from '../trpc';
+import { type ApiResult, procedureErrorResult } from './results';
+
+export interface Operation {
+	method: string;
+	/** Matches the request path; path parameters become named groups. */
+	pattern: RegExp;
+	/** Dotted tRPC path of the procedure, e.g. `steps.parse`. */
+	procedure: string;
+}
+
+/** Methods whose input is the JSON body. */
+export const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+function pathPattern(path: string): RegExp {
+	const escaped = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
+	return new RegExp(`^${REST_BASE_PATH}${escaped}/?$`);
+}
+
+/** Every procedure with OpenAPI metadata, as REST sees it. */
+export function operationsOf(app: App): Operation[] {
+	return Object.entries(app.router._def.procedures).flatMap(([procedure, definition]) => {
+		const { openapi } = ((definition as { _def: { meta?: OpenApiMeta } })._def.meta ?? {}) as OpenApiMeta;
+		if (!openapi || openapi.enabled === false) return [];
+		return [{ method: openapi.method, pattern: pathPattern(openapi.path), procedure }];
+	});
+}
+
+/** The operation answering `method` on `pathname`, if any. */
+export function findOperation(operations: Operation[], method: string, pathname: string): Operation | undefined {
+	return operations.find((operation) => operation.method === method && operation.pattern.test(pathname));
+}
+
+/**
+ * Calls JSON-body operations through the router, with the body and path parameters as input.
+ * Not through trpc-to-openapi's handler: it coerces every number and boolean inside the input schema
+ * (and mutates the pipeline's schemas to do so, so `"false"` became `true`), which only query strings need.
+ */
+export function createOperationCaller(app: App) {
+	const createCaller = createCallerFactory(app.router);
+	return async (operation: Operation, pathname: string, body: unknown, authorization: string | null): Promise<ApiResult> => {
+		const pathParameters = operation.pattern.exec(pathname)?.groups ?? {};
+		const input = Object.keys(pathParameters).length ? { ...(body as object), ...pathParameters } : body;
+		try {
+			const caller = createCaller(app.contextForAuthorization(authorization)) as unknown as Record<string, unknown>;
+			const call = operation.procedure.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+			const data = await (call as (input: unknown) => Promise<unknown>)(input);
+			return { status: 200, body: data ?? null };
+		} catch (error) {
+			return procedureErrorResult(error, operation.procedure);
+		}
+	};
+}

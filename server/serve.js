@@ -1,0 +1,75 @@
+// Production entry, in place of adapter-node's `node build`: one node:http server where the REST API's
+// common JSON calls take a fast path (server/http/node-fast-path.ts) and everything else goes to
+// SvelteKit's handler. Both live in the SvelteKit bundle, on one app instance (models, database).
+// Usage: node server/serve.js [build dir]   (else CONVINCE_BUILD_DIR, else build)
+// Environment as adapter-node's: PORT, HOST, SOCKET_PATH, ORIGIN, KEEP_ALIVE_TIMEOUT, HEADERS_TIMEOUT,
+// SHUTDOWN_TIMEOUT (and BODY_SIZE_LIMIT, XFF_DEPTH... read by the handler itself).
+import http from 'node:http';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import { pathToFileURL } from 'node:url';
+
+const buildDir = path.resolve(process.argv[2] ?? process.env.CONVINCE_BUILD_DIR ?? 'build');
+if (!existsSync(path.join(buildDir, 'handler.js'))) {
+	console.error(`No SvelteKit build in ${buildDir}: run \`npx vite build\` first (or pass the build folder).`);
+	process.exit(1);
+}
+const load = (file) => import(pathToFileURL(path.join(buildDir, file)).href);
+
+// As the build's own index.js: instrumentation first (it sets BODY_SIZE_LIMIT before the handler reads it).
+if (existsSync(path.join(buildDir, 'instrumentation.server.js'))) await load('instrumentation.server.js');
+const { env, timeout_env } = await load('env.js');
+// Importing the handler runs SvelteKit's `init` hook (src/hooks.server.ts), which publishes the fast path.
+const { handler } = await load('handler.js');
+/** @type {((request: http.IncomingMessage, response: http.ServerResponse) => boolean) | undefined} */
+const fastPath = globalThis[Symbol.for('convince.fastPath')];
+if (!fastPath) console.warn('[convince] no REST fast path published by the app: SvelteKit answers every request');
+
+if (env('LISTEN_PID', '') || env('LISTEN_FDS', '')) throw new Error('server/serve.js does not do systemd socket activation');
+const socketPath = env('SOCKET_PATH', false);
+const host = env('HOST', '0.0.0.0');
+const port = env('PORT', !socketPath && '3000');
+const shutdownTimeout = parseInt(env('SHUTDOWN_TIMEOUT', '30'));
+
+/** Answers like polka, which adapter-node wraps the handler in: 404 when nothing answered, 500 on a throw. */
+function sveltekit(request, response) {
+	const fail = (error) => {
+		if (error) console.error('[convince] request failed:', error);
+		if (response.headersSent) return response.destroy();
+		response.writeHead(error ? 500 : 404).end(error ? 'Internal Server Error' : 'Not Found');
+	};
+	Promise.resolve(handler(request, response, fail)).catch(fail);
+}
+
+const server = http.createServer((request, response) => {
+	if (!fastPath?.(request, response)) sveltekit(request, response);
+});
+const keepAliveTimeout = timeout_env('KEEP_ALIVE_TIMEOUT');
+if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout * 1000;
+const headersTimeout = timeout_env('HEADERS_TIMEOUT');
+if (headersTimeout !== undefined) server.headersTimeout = headersTimeout * 1000;
+
+if (socketPath && existsSync(socketPath) && statSync(socketPath).size === 0) rmSync(socketPath);
+server.listen(socketPath ? { path: socketPath } : { host, port: Number(port) }, () => {
+	const address = server.address();
+	console.log(`Listening on ${typeof address === 'string' ? address : `http://${host}:${address?.port}`}`);
+});
+
+let forceClose;
+/** As adapter-node: stop accepting, let requests in flight finish, then tell the app (`sveltekit:shutdown`). */
+function shutdown(reason) {
+	if (forceClose) return;
+	// Idle keep-alive connections would otherwise hold close() until they time out.
+	server.closeIdleConnections();
+	server.close((error) => {
+		if (error) return;
+		clearTimeout(forceClose);
+		process.emit('sveltekit:shutdown', reason);
+	});
+	forceClose = setTimeout(() => server.closeAllConnections(), shutdownTimeout * 1000);
+}
+// Connections that finish a request during shutdown close instead of waiting for the next one.
+server.on('request', (request) => request.on('close', () => forceClose && server.closeIdleConnections()));
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -1,0 +1,23 @@
+import { redirect } from '@sveltejs/kit';
+import { registeredPipeline } from '$server/batch/registry';
+import { runsCaller } from './caller.server';
+import type { PageServerLoad } from './$types';
+
+/** Every run, with the name of each run's primary metric (pipelines differ). */
+export const load = (async ({ url }) => {
+	// The compare form submits the ticked runs as `run`: the older becomes the baseline.
+	const picked = url.searchParams
+		.getAll('run')
+		.map(Number)
+		.sort((x, y) => x - y);
+	if (picked.length === 2) redirect(303, `/runs/compare?a=${picked[0]}&b=${picked[1]}`);
+	const runs = await runsCaller().list();
+	const primaryMetrics = Object.fromEntries(
+		runs.map((run) => [run.pipeline, registeredPipeline(run.pipeline)?.evaluation?.primaryMetric ?? null])
+	);
+	return {
+		runs,
+		primaryMetrics,
+		pickError: picked.length ? `Tick exactly two runs to compare (${picked.length} ticked).` : undefined
+	};
+}) satisfies PageServerLoad;

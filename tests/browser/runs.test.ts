@@ -1,0 +1,166 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Db, openDb } from '../../db/client';
+import { createRun, updateRun } from '../../db/queries/runs';
+import { startBatch } from '../../server/batch/runner';
+import { type TestServer, startTestServer } from '../setup/server';
+import { type WatchedPage, openBrowser, screenshot, watchedPage } from './browser';
+import { HOSTILE_TEXT, WORDCOUNT_DATASET } from './fixtures';
+
+/**
+ * The batch-run pages against the production build, over a database of real runs: two wordcount runs
+ * that differ in one flag, and one still running (this process plays its batch, so it is alive).
+ */
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'convince-runs-pages-'));
+// Inside the project: the debug page opens dataset files only there.
+const dataset = `test-results/runs-pages-${process.pid}.jsonl`;
+const HOSTILE_ID = `<img src=x onerror="window.__pwned = 'id'">`;
+let db: Db;
+let server: TestServer;
+let chromium: Browser;
+let running: number;
+
+beforeAll(async () => {
+	const extra = [
+		{ id: HOSTILE_ID, input: { text: HOSTILE_TEXT }, label: { long: false } },
+		{ id: 'bad', input: { text: 3 }, label: { long: false } }
+	];
+	mkdirSync(path.dirname(dataset), { recursive: true });
+	writeFileSync(
+		dataset,
+		readFileSync(WORDCOUNT_DATASET, 'utf8').trimEnd() + '\n' + extra.map((line) => JSON.stringify(line)).join('\n') + '\n'
+	);
+	db = openDb(path.join(scratch, 'runs.db'));
+	const reportsDir = path.join(scratch, 'reports');
+	await startBatch({ db, pipeline: 'wordcount', dataset, name: 'baseline', reportsDir });
+	await startBatch({ db, pipeline: 'wordcount', dataset, name: 'strict', flags: { threshold: 10 }, reportsDir });
+	running = createRun(db, {
+		name: 'in progress',
+		status: 'running',
+		startedAt: new Date(),
+		pipeline: 'wordcount',
+		pipelineVersion: '1.0.0',
+		gitCommit: 'unknown',
+		flags: {},
+		datasetName: dataset,
+		datasetPath: dataset,
+		datasetHash: '-',
+		itemsTotal: 10,
+		itemsDone: 1,
+		host: hostname(),
+		pid: process.pid,
+		heartbeatAt: new Date()
+	}).id;
+	server = await startTestServer({
+		buildDir: inject('buildDir'),
+		env: {
+			CONVINCE_DB: path.join(scratch, 'runs.db'),
+			CONVINCE_REPORTS: reportsDir,
+			CONVINCE_PIPELINE: 'wordcount',
+			CONVINCE_DATASETS: dataset
+		}
+	});
+	chromium = await openBrowser();
+});
+
+afterAll(async () => {
+	await chromium?.close();
+	await server?.stop();
+	db?.$client.close();
+	rmSync(scratch, { recursive: true, force: true });
+	rmSync(dataset, { force: true });
+});
+
+async function expectClean(watched: WatchedPage) {
+	await watched.page.waitForLoadState('networkidle');
+	expect(await watched.page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+	expect(watched.dialogs).toEqual([]);
+	expect(watched.errors).toEqual([]);
+}
+
+describe('/runs', () => {
+	it('lists every run, sorts by a column, shows live progress, and opens the comparison of two ticked runs', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/runs`);
+		const names = () => page.locator('tbody tr td:nth-child(3)').allInnerTexts();
+		expect(await names()).toEqual(['in progress', 'strict', 'baseline']);
+
+		await page.getByRole('button', { name: 'Name' }).click();
+		expect(await names()).toEqual(['baseline', 'in progress', 'strict']);
+		expect(await page.locator('th[aria-sort=ascending]').innerText()).toContain('Name');
+
+		const progress = page.getByRole('progressbar', { name: `Run ${running} progress` });
+		expect(await progress.getAttribute('value')).toBe('1');
+		updateRun(db, running, { itemsDone: 7, heartbeatAt: new Date() });
+		await expect.poll(() => progress.getAttribute('value'), { timeout: 10_000 }).toBe('7');
+
+		await page.getByRole('checkbox', { name: /baseline/ }).check();
+		await page.getByRole('checkbox', { name: /strict/ }).check();
+		await page.getByRole('button', { name: 'Compare selected' }).click();
+		await page.waitForURL(/\/runs\/compare\?a=1&b=2$/);
+		await expectClean(watched);
+		await page.context().close();
+	});
+});
+
+describe('/runs/compare', () => {
+	it('shows the flag change, metric deltas and changed items, and explains one at its first differing step', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/runs/compare?a=1&b=2`);
+		expect(await page.locator('#differences + ul').innerText()).toMatch(/threshold: 5 → 10/);
+		const accuracy = page.locator('tr', { has: page.locator('code', { hasText: /^accuracy$/ }) });
+		expect(await accuracy.locator('.verdict').innerText()).toMatch(/better|worse|same/);
+
+		const rose = page.locator('tbody tr', { hasText: 'rose' });
+		expect(await rose.innerText()).toMatch(/Right to wrong/);
+		await rose.getByRole('link', { name: 'Explain' }).click();
+		await page.locator('#explain').waitFor();
+		expect(await page.locator('#explain').innerText()).toMatch(/first step whose output differs is verdict/);
+		await screenshot(page, 'runs-compare');
+		await expectClean(watched);
+		await page.context().close();
+	});
+});
+
+describe('/runs/<id>', () => {
+	it('shows metrics and the latency chart, filters items, and opens an item in the debug page with the run flags', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/runs/2`);
+		expect(await page.locator('#metrics ~ div table').innerText()).toMatch(/accuracy/);
+		expect(await page.getByRole('img', { name: /milliseconds per item, by step/i }).count()).toBe(1);
+		expect(await page.locator('details', { hasText: 'malformed dataset lines' }).innerText()).toMatch(/1 malformed/);
+		expect(await page.locator('tbody tr', { hasText: 'window.__pwned' }).count()).toBe(1);
+
+		await page.getByLabel('Show').selectOption('errors');
+		await page.getByRole('button', { name: 'Filter' }).click();
+		await page.waitForURL(/filter=errors/);
+		const rows = page.locator('#items ~ .scroll tbody tr');
+		expect(await rows.count()).toBe(1);
+		expect(await rows.innerText()).toMatch(/bad[^]*input\.text/);
+
+		await page.goto(`${server.baseUrl}/runs/2`);
+		const link = page.getByRole('link', { name: 'rose', exact: true });
+		const href = (await link.getAttribute('href')) ?? '';
+		expect(JSON.parse(new URL(href, server.baseUrl).searchParams.get('flags') ?? '{}')).toMatchObject({ threshold: 10 });
+		await link.click();
+		await page.locator('[data-testid=summary]').waitFor();
+		await screenshot(page, 'runs-item-debug');
+		await expectClean(watched);
+		await page.context().close();
+	});
+
+	it('answers 404 for a missing run and serves the report of a done one', async () => {
+		expect((await fetch(`${server.baseUrl}/runs/999`)).status, server.output()).toBe(404);
+		const report = await fetch(`${server.baseUrl}/runs/1/report`);
+		expect(report.status).toBe(200);
+		expect(await report.text()).toMatch(/<h1>Run 1: baseline<\/h1>/);
+		expect((await fetch(`${server.baseUrl}/runs/${running}/report`)).status).toBe(404);
+	});
+});

@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, expectSameOnBothPaths, openApiDocument, operationsOf } from './request';
+
+const encoder = new TextEncoder();
+
+function post(path: string, body: string | Uint8Array<ArrayBuffer>, contentType: string, headers: Record<string, string> = {}) {
+	return call(path, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+}
+
+let bodyPaths: string[];
+let pipelineExample: unknown;
+let stepExamples: { path: string; value: unknown }[];
+
+beforeAll(async () => {
+	const operations = operationsOf(await openApiDocument()).filter((operation) => operation.method === 'post');
+	bodyPaths = operations.map((operation) => `/api/v1${operation.path}`);
+	pipelineExample = operations.find((operation) => operation.operationId === 'runPipeline')?.examples[0]?.value;
+	stepExamples = operations
+		.filter((operation) => operation.path.startsWith('/steps/'))
+		.flatMap((operation) => operation.examples.slice(0, 1).map(({ value }) => ({ path: `/api/v1${operation.path}`, value })));
+});
+
+describe('the node fast path', () => {
+	it('answers documented examples as SvelteKit does, on every operation with a JSON body', async () => {
+		expect(pipelineExample).toBeDefined();
+		const cases = [{ path: '/api/v1/pipeline', value: pipelineExample }, ...stepExamples];
+		for (const { path, value } of cases) {
+			for (const debug of [false, true]) {
+				const body = JSON.stringify({ ...(value as object), debug });
+				const fast = await expectSameOnBothPaths((type) => post(path, body, type));
+				expect(fast.status, `${path}: ${JSON.stringify(fast.body).slice(0, 300)}`).toBe(200);
+			}
+		}
+	});
+
+	it('answers errors as SvelteKit does: bad JSON, no body, wrong fields, unknown flags', async () => {
+		const wrong = [
+			'{"input": ',
+			'',
+			'null',
+			'[1, 2]',
+			JSON.stringify({ input: { nope: 1 }, debug: 'yes' }),
+			'{"__proto__": {"x": 1}, "input": 42}'
+		];
+		const cases = [
+			...bodyPaths.flatMap((path) => wrong.map((body) => ({ path, body }))),
+			{ path: '/api/v1/pipeline', body: JSON.stringify({ ...(pipelineExample as object), flags: { noSuchFlag: true } }) }
+		];
+		for (const { path, body } of cases) {
+			const fast = await expectSameOnBothPaths((type) => post(path, body, type));
+			expect(fast.status, `${path} ${body}`).toBe(400);
+			expect(fast.body).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+			expect(JSON.stringify(fast.body)).not.toMatch(/\bat .+:\d+:\d+|node_modules|stack/);
+		}
+	});
+
+	it('decodes bodies as SvelteKit does: a byte order mark, invalid UTF-8, a query string', async () => {
+		const json = JSON.stringify(pipelineExample);
+		const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...encoder.encode(json)]);
+		const invalidUtf8 = new Uint8Array([
+			...encoder.encode('{"input": {"text": "'),
+			0xc0,
+			0xff,
+			0xed,
+			0xa0,
+			...encoder.encode('"}}')
+		]);
+		for (const body of [withBom, invalidUtf8]) await expectSameOnBothPaths((type) => post('/api/v1/pipeline', body, type));
+		const queried = await expectSameOnBothPaths((type) => post('/api/v1/pipeline?debug=true', json, type));
+		expect(queried.status).toBe(200);
+	});
+});

@@ -1,0 +1,178 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../../db/client';
+import { getRun, listRuns } from '../../../db/queries/runs';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const scratch = mkdtempSync(path.join(tmpdir(), 'convince-cli-'));
+const env = {
+	...process.env,
+	CONVINCE_DB: path.join(scratch, 'cli.db'),
+	CONVINCE_REPORTS: path.join(scratch, 'reports'),
+	CONVINCE_PIPELINE: 'wordcount'
+};
+const children: ChildProcess[] = [];
+afterAll(() => {
+	for (const child of children) child.kill('SIGKILL');
+	rmSync(scratch, { recursive: true, force: true });
+});
+
+const run = promisify(execFile);
+async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+	try {
+		const { stdout, stderr } = await run('node', ['--import', 'tsx', `scripts/${script}.mjs`, ...args], {
+			cwd: root,
+			env,
+			maxBuffer: 64 << 20
+		});
+		return { code: 0, stdout, stderr };
+	} catch (error) {
+		const failed = error as { code: number; stdout: string; stderr: string };
+		return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+	}
+}
+
+function spawnBatch(args: string[]): ChildProcess {
+	const child = spawn('node', ['--import', 'tsx', 'scripts/batch.mjs', ...args], { cwd: root, env, stdio: 'ignore' });
+	children.push(child);
+	return child;
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+/** Waits until the run of that name has stored at least `items` items. */
+async function runReaching(name: string, items: number): Promise<number> {
+	const db = openDb(env.CONVINCE_DB);
+	try {
+		for (;;) {
+			const run = listRuns(db).find((r) => r.name === name);
+			if (run && run.itemsDone >= items) return run.id;
+			await new Promise((resolve) => setTimeout(resolve, 25));
+		}
+	} finally {
+		db.$client.close();
+	}
+}
+
+const quality = (metrics: Record<string, number>) =>
+	Object.fromEntries(Object.entries(metrics).filter(([name]) => !name.startsWith('latency.') && !name.startsWith('duration.')));
+
+const dataset = path.join(scratch, 'many.jsonl');
+writeFileSync(
+	dataset,
+	Array.from({ length: 30_000 }, (_, i) =>
+		JSON.stringify({ id: `m${i}`, input: { text: 'word '.repeat(i % 11) }, label: { long: i % 2 === 0 } })
+	).join('\n')
+);
+
+describe('npm run batch', () => {
+	it('survives SIGKILL mid-run: --resume finishes it with no duplicates and the metrics of an uninterrupted run', async () => {
+		const child = spawnBatch(['--dataset', dataset, '--name', 'killed']);
+		const runId = await runReaching('killed', 1000);
+		child.kill('SIGKILL');
+		await exited(child);
+		const db = openDb(env.CONVINCE_DB);
+		const killed = getRun(db, runId);
+		expect(killed?.status).toBe('running');
+		expect(killed?.itemsDone).toBeLessThan(30_000);
+
+		const resumed = await cli('batch', ['--resume', String(runId), '--json']);
+		expect(resumed.code).toBe(0);
+		const result = JSON.parse(resumed.stdout);
+		expect(result).toMatchObject({
+			runId,
+			status: 'done',
+			counts: { total: 30_000, done: 30_000, errors: 0, malformedLines: 0 }
+		});
+		expect(
+			db.$client.prepare('select count(*) as n, count(distinct item_id) as d from run_items where run_id = ?').get(runId)
+		).toEqual({ n: 30_000, d: 30_000 });
+
+		const straight = JSON.parse((await cli('batch', ['--dataset', dataset, '--json'])).stdout);
+		expect(quality(result.metrics)).toEqual(quality(straight.metrics));
+		db.$client.close();
+	});
+
+	it('marks the run interrupted on Ctrl-C (SIGINT) and exits 130', async () => {
+		const child = spawnBatch(['--dataset', dataset, '--name', 'ctrl-c']);
+		const runId = await runReaching('ctrl-c', 500);
+		child.kill('SIGINT');
+		expect(await exited(child)).toBe(130);
+		const db = openDb(env.CONVINCE_DB);
+		const run = getRun(db, runId);
+		expect(run?.status).toBe('interrupted');
+		const stored = db.$client.prepare('select count(*) as n from run_items where run_id = ?').get(runId) as { n: number };
+		expect(run?.itemsDone).toBe(stored.n);
+		db.$client.close();
+	});
+
+	it('names the bad option and exits 2 on usage errors', async () => {
+		expect(await cli('batch', [])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--dataset/) });
+		expect(await cli('batch', ['--dataset', dataset, '--concurrency', 'zero'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/--concurrency must be a positive integer/)
+		});
+		expect(await cli('batch', ['--dataset', dataset, '--flag', 'threshold'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/key=value/)
+		});
+		expect(await cli('batch', ['--dataset', dataset, '--flag', 'nope=1'])).toMatchObject({
+			code: 1,
+			stderr: expect.stringMatching(/flags: Unrecognized key: "nope"|nope/)
+		});
+		expect(await cli('batch', ['--dataset', 'nowhere.jsonl'])).toMatchObject({
+			code: 1,
+			stderr: expect.stringMatching(/not found: nowhere\.jsonl/)
+		});
+	});
+});
+
+describe('npm run compare', () => {
+	it('reports deltas and changed items, and gates on a regressing metric', async () => {
+		const small = path.join(scratch, 'small.jsonl');
+		writeFileSync(
+			small,
+			['one two three', 'one two three four five six']
+				.map((text, i) => JSON.stringify({ id: i, input: { text }, label: { long: true } }))
+				.join('\n')
+		);
+		const a = JSON.parse((await cli('batch', ['--dataset', small, '--flag', 'threshold=3', '--json'])).stdout).runId;
+		const b = JSON.parse((await cli('batch', ['--dataset', small, '--json'])).stdout).runId;
+
+		const text = await cli('compare', [String(a), String(b)]);
+		expect(text.code).toBe(0);
+		expect(text.stdout).toMatch(/threshold: 3 -> 5/);
+		expect(text.stdout).toMatch(/1 right to wrong, 0 wrong to right/);
+		expect(text.stdout).toMatch(
+			/right to wrong:\n {2}0 \(line 1\)\n {4}A: \{"words":3,"distinct":3,"long":true\}\n {4}B: \{"words":3,"distinct":3,"long":false\}/
+		);
+
+		const json = await cli('compare', [String(a), String(b), '--json']);
+		const comparison = JSON.parse(json.stdout);
+		expect(comparison.metrics.find((m: { name: string }) => m.name === 'accuracy')).toMatchObject({
+			a: 1,
+			b: 0.5,
+			delta: -0.5,
+			verdict: 'worse'
+		});
+
+		expect(await cli('compare', [String(a), String(b), '--fail-on-regression', 'accuracy'])).toMatchObject({
+			code: 1,
+			stderr: expect.stringMatching(/REGRESSION: accuracy regressed from 1 to 0.5/)
+		});
+		expect((await cli('compare', [String(a), String(b), '--fail-on-regression', 'accuracy:0.6'])).code).toBe(0);
+		expect((await cli('compare', [String(b), String(a), '--fail-on-regression', 'accuracy'])).code).toBe(0);
+		expect(await cli('compare', [String(a), String(b), '--fail-on-regression', 'nope'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/unknown metric "nope"/)
+		});
+		expect(await cli('compare', [String(a), '9999'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/run 9999 not found/)
+		});
+	});
+});

@@ -1,0 +1,108 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+	DatasetError,
+	type DatasetRecord,
+	fingerprintDataset,
+	findDatasetItem,
+	readDataset,
+	resolveDataset
+} from '../../../server/batch/dataset';
+
+const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
+const scratch = mkdtempSync(path.join(tmpdir(), 'convince-dataset-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function readAll(file: string): Promise<DatasetRecord[]> {
+	const records: DatasetRecord[] = [];
+	for await (const record of readDataset(resolveDataset(file))) records.push(record);
+	return records;
+}
+
+describe('JSONL datasets', () => {
+	it('yields items in file order and reports malformed lines and repeated ids by line number', async () => {
+		const records = await readAll(fixture('words.jsonl'));
+		expect(records.filter((r) => r.kind === 'item').map((r) => [r.id, r.line])).toEqual([
+			['a', 1],
+			['b', 2],
+			['c', 3],
+			['d', 5],
+			['e', 9]
+		]);
+		const problems = records.flatMap((r) => (r.kind === 'problem' ? [[r.line, r.message]] : []));
+		expect(problems).toEqual([
+			[4, expect.stringMatching(/not valid JSON/)],
+			[6, expect.stringMatching(/missing "id"/)],
+			[8, 'duplicate id "a" (first on line 1)']
+		]);
+	});
+
+	it('keeps ids as strings and labels optional', async () => {
+		const file = path.join(scratch, 'numbers.jsonl');
+		writeFileSync(file, '{"id":7,"input":{"text":"x"}}\n{"id":"","input":{}}\n[1]\n{"id":8}\n');
+		const records = await readAll(file);
+		expect(records[0]).toEqual({ kind: 'item', id: '7', line: 1, input: { text: 'x' } });
+		expect(records.slice(1).map((r) => r.kind === 'problem' && r.message)).toEqual([
+			'missing "id" (a non-empty string or a number)',
+			'not a JSON object',
+			'missing "input"'
+		]);
+	});
+});
+
+describe('CSV datasets', () => {
+	it('reads input columns as text and flattened label columns as JSON, with quoted newlines', async () => {
+		const records = await readAll(fixture('words.csv'));
+		const items = records.filter((r) => r.kind === 'item');
+		expect(items.map((r) => [r.id, r.input, r.label])).toEqual([
+			['a', { text: 'one two three four five six' }, { long: true }],
+			['b', { text: 'one, two' }, { long: false }],
+			['c', { text: 'a "quoted" text with\na newline in it' }, { long: true }],
+			['e', { text: 'short' }, { long: false }]
+		]);
+		expect(items.find((r) => r.id === 'e')?.line).toBe(7);
+		const problem = records.find((r) => r.kind === 'problem');
+		expect(problem).toMatchObject({ line: 6, message: expect.stringMatching(/column/i) });
+	});
+
+	it('reads JSON `input` and `label` columns, reporting one that does not parse', async () => {
+		const records = await readAll(fixture('words-json.csv'));
+		expect(records[0]).toMatchObject({
+			kind: 'item',
+			id: 'x',
+			input: { text: 'alpha beta gamma delta epsilon zeta' },
+			label: { long: true }
+		});
+		expect(records[1]).toEqual({ kind: 'item', id: 'y', line: 3, input: { text: 'alpha' } });
+		expect(records[2]).toMatchObject({ kind: 'problem', line: 4, message: expect.stringMatching(/not valid JSON/) });
+	});
+});
+
+describe('resolving and fingerprinting', () => {
+	it('names the problem for unknown names, other formats and missing files', () => {
+		expect(() => resolveDataset('nope')).toThrow(DatasetError);
+		expect(() => resolveDataset('nope')).toThrow(/known name \(train, test, all\)/);
+		expect(() => resolveDataset(path.join(scratch, 'missing.jsonl'))).toThrow(/not found/);
+	});
+
+	it('counts records and changes its hash when the content changes', async () => {
+		const file = path.join(scratch, 'copy.jsonl');
+		copyFileSync(fixture('words.jsonl'), file);
+		const before = await fingerprintDataset(resolveDataset(file));
+		expect(before.records).toBe(8);
+		writeFileSync(file, '{"id":"z","input":{"text":"x"}}\n', { flag: 'a' });
+		const after = await fingerprintDataset(resolveDataset(file));
+		expect(after.records).toBe(9);
+		expect(after.hash).not.toBe(before.hash);
+	});
+
+	it('finds one item by id', async () => {
+		expect(await findDatasetItem(resolveDataset(fixture('words.jsonl')), 'c')).toMatchObject({
+			line: 3,
+			input: { text: 'one two three' }
+		});
+		expect(await findDatasetItem(resolveDataset(fixture('words.jsonl')), 'zz')).toBeUndefined();
+	});
+});

@@ -1,0 +1,225 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../../db/client';
+import { pageRunItems } from '../../../db/queries/items';
+import { getRun } from '../../../db/queries/runs';
+import { BatchError, resumeBatch, startBatch } from '../../../server/batch/runner';
+import { InputError, runPipeline } from '../../../src/lib/pipeline';
+import { wordcount } from '../../../src/lib/pipeline/wordcount';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'convince-runner-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
+const registry = new URL('./fixtures/registry.ts', import.meta.url).href;
+let dbCount = 0;
+const freshDb = () => openDb(path.join(scratch, `runner-${++dbCount}.db`));
+const reportsDir = path.join(scratch, 'reports');
+
+/** Metrics that depend on the data, not on timing. */
+const quality = (metrics: Record<string, number> | null) =>
+	Object.fromEntries(
+		Object.entries(metrics ?? {}).filter(([name]) => !name.startsWith('latency.') && !name.startsWith('duration.'))
+	);
+
+function writeDataset(name: string, count: number): string {
+	const file = path.join(scratch, name);
+	const lines = Array.from({ length: count }, (_, i) => {
+		const text = Array.from({ length: i % 9 }, (_, j) => `w${j}`).join(' ');
+		return JSON.stringify({ id: `item-${i}`, input: { text }, label: { long: i % 3 === 0 } });
+	});
+	writeFileSync(file, lines.join('\n') + '\n');
+	return file;
+}
+
+describe('batch runs in worker threads', () => {
+	it('stores every item with its score, computes the metrics and writes the report', async () => {
+		const db = freshDb();
+		const { run, reportDir } = await startBatch({
+			db,
+			registry,
+			pipeline: 'wordcount',
+			dataset: fixture('words.jsonl'),
+			concurrency: 2,
+			reportsDir
+		});
+		expect(run).toMatchObject({
+			status: 'done',
+			itemsTotal: 8,
+			itemsDone: 5,
+			itemsErrors: 1,
+			pipeline: 'wordcount',
+			pipelineVersion: '1.0.0'
+		});
+		expect(run.flags).toEqual({ minLength: 1, threshold: 5, verdict: true });
+		expect(run.datasetProblems.map((p) => p.line)).toEqual([4, 6, 8]);
+		expect(run.gitCommit).toMatch(/^([0-9a-f]{40}|unknown)$/);
+
+		// The same items scored in-process give the same aggregate.
+		const evaluation = wordcount.evaluation!;
+		const scores = [];
+		for (const [text, long] of [
+			['one two three four five six', true],
+			['one two', false],
+			['one two three', true],
+			['a b c d e f g h', false]
+		] as const)
+			scores.push(evaluation.score((await runPipeline(wordcount, { text })).output, { long }));
+		expect(run.metrics).toMatchObject({ ...evaluation.aggregate(scores), errorRate: 0.2 });
+		expect(Object.keys(run.metrics ?? {})).toEqual(
+			expect.arrayContaining(['latency.tokens.p50', 'latency.verdict.p95', 'duration.p95'])
+		);
+
+		const failed = pageRunItems(db, run.id, { filter: 'errors', offset: 0, limit: 10 }).items;
+		expect(failed.map((i) => [i.itemId, i.error?.name, i.error?.message])).toEqual([
+			['d', 'InputError', expect.stringMatching(/input\.text/)]
+		]);
+
+		expect(reportDir).toBe(path.join(reportsDir, `run-${run.id}`));
+		const csv = readFileSync(path.join(reportDir ?? '', 'items.csv'), 'utf8')
+			.trim()
+			.split('\n');
+		expect(csv[0]).toBe('id,line,correct,error_step,error,duration_ms,ms_tokens,ms_count,ms_verdict,output,label,score');
+		expect(csv).toHaveLength(6);
+		const summary = readFileSync(path.join(reportDir ?? '', 'summary.md'), 'utf8');
+		expect(summary).toMatch(/\| accuracy \| 0\.5000 \| higher \|/);
+		expect(summary).toMatch(/\| 4 \| not valid JSON/);
+		expect(existsSync(path.join(reportDir ?? '', 'summary.html'))).toBe(true);
+	});
+
+	it("records a throwing step's error on its item and finishes the others", async () => {
+		const file = path.join(scratch, 'flaky.jsonl');
+		const texts = ['fine', 'boom here', 'also fine'];
+		writeFileSync(
+			file,
+			texts.map((text, i) => JSON.stringify({ id: i, input: { text }, label: { text: text.toUpperCase() } })).join('\n')
+		);
+		const db = freshDb();
+		const { run } = await startBatch({
+			db,
+			registry,
+			pipeline: 'flaky',
+			dataset: file,
+			concurrency: 1,
+			chunkSize: 1,
+			reportsDir
+		});
+		expect(run).toMatchObject({ status: 'done', itemsDone: 3, itemsErrors: 1, metrics: { accuracy: 1 } });
+		const [failed] = pageRunItems(db, run.id, { filter: 'errors', offset: 0, limit: 10 }).items;
+		expect(failed).toMatchObject({ itemId: '1', error: { step: 'shout', message: 'exploded on purpose' }, output: null });
+	});
+
+	it('records an item that kills its worker (out of memory) as failed, and finishes the rest', async () => {
+		const file = path.join(scratch, 'hungry.jsonl');
+		const texts = ['one', 'two', 'a feast', 'four', 'five'];
+		writeFileSync(
+			file,
+			texts.map((text, i) => JSON.stringify({ id: i, input: { text }, label: { text: text.toUpperCase() } })).join('\n')
+		);
+		const db = freshDb();
+		const { run } = await startBatch({
+			db,
+			registry,
+			pipeline: 'hungry',
+			dataset: file,
+			concurrency: 1,
+			workerHeapMb: 64,
+			reportsDir
+		});
+		expect(run).toMatchObject({ status: 'done', itemsDone: 5, itemsErrors: 1, metrics: { accuracy: 1 } });
+		const [failed] = pageRunItems(db, run.id, { filter: 'errors', offset: 0, limit: 10 }).items;
+		expect(failed).toMatchObject({ itemId: '2', error: { name: 'WorkerError', message: expect.stringMatching(/died/) } });
+	});
+
+	it('fails the run with the reason when the workers cannot load the pipeline', async () => {
+		const { run } = await startBatch({
+			db: freshDb(),
+			registry,
+			pipeline: 'broken',
+			dataset: fixture('words.jsonl'),
+			concurrency: 2,
+			reportsDir
+		});
+		expect(run).toMatchObject({ status: 'failed', failure: 'model file missing', metrics: null, itemsDone: 0 });
+	});
+
+	it('honours --limit over dataset records', async () => {
+		const { run } = await startBatch({
+			db: freshDb(),
+			registry,
+			pipeline: 'wordcount',
+			dataset: fixture('words.jsonl'),
+			limit: 3,
+			concurrency: 1,
+			reportsDir
+		});
+		expect(run).toMatchObject({ status: 'done', itemsTotal: 3, itemsDone: 3 });
+	});
+
+	it('rejects unknown flags and pipelines before creating a run', async () => {
+		const db = freshDb();
+		await expect(
+			startBatch({ db, registry, pipeline: 'wordcount', dataset: fixture('words.jsonl'), flags: { nope: 1 } })
+		).rejects.toThrow(InputError);
+		await expect(startBatch({ db, registry, pipeline: 'nope', dataset: fixture('words.jsonl') })).rejects.toThrow(
+			/unknown pipeline "nope"/
+		);
+		expect(getRun(db, 1)).toBeUndefined();
+	});
+});
+
+describe('interrupting and resuming', () => {
+	it('keeps finished items when aborted and, resumed, ends with the same items and metrics as an uninterrupted run', async () => {
+		const file = writeDataset('resume.jsonl', 3000);
+		const db = freshDb();
+		const controller = new AbortController();
+		const first = await startBatch({
+			db,
+			registry,
+			pipeline: 'wordcount',
+			dataset: file,
+			concurrency: 2,
+			chunkSize: 8,
+			reportsDir,
+			signal: controller.signal,
+			onProgress: (progress) => {
+				if (progress.done >= 500) controller.abort();
+			}
+		});
+		expect(first.run.status).toBe('interrupted');
+		expect(first.run.itemsDone).toBeGreaterThanOrEqual(500);
+		expect(first.run.itemsDone).toBeLessThan(3000);
+		expect(first.run.metrics).toBeNull();
+
+		const seen: number[] = [];
+		const resumed = await resumeBatch({
+			db,
+			registry,
+			runId: first.run.id,
+			concurrency: 2,
+			reportsDir,
+			onProgress: (p) => seen.push(p.done)
+		});
+		expect(resumed.run).toMatchObject({ status: 'done', itemsDone: 3000, itemsTotal: 3000, itemsErrors: 0 });
+		expect(seen[0]).toBeGreaterThan(first.run.itemsDone);
+		const rows = db.$client
+			.prepare('select count(*) as n, count(distinct item_id) as d from run_items where run_id = ?')
+			.get(first.run.id);
+		expect(rows).toEqual({ n: 3000, d: 3000 });
+
+		const straight = await startBatch({ db, registry, pipeline: 'wordcount', dataset: file, concurrency: 2, reportsDir });
+		expect(quality(resumed.run.metrics)).toEqual(quality(straight.run.metrics));
+	});
+
+	it('refuses to resume a done run, an unknown run, or one whose dataset changed', async () => {
+		const file = writeDataset('changing.jsonl', 10);
+		const db = freshDb();
+		const { run } = await startBatch({ db, registry, pipeline: 'wordcount', dataset: file, reportsDir });
+		await expect(resumeBatch({ db, registry, runId: run.id })).rejects.toThrow(/already done/);
+		await expect(resumeBatch({ db, registry, runId: 999 })).rejects.toThrow(BatchError);
+		db.$client.prepare("update runs set status = 'interrupted' where id = ?").run(run.id);
+		writeFileSync(file, '{"id":"new","input":{"text":"x"}}\n', { flag: 'a' });
+		await expect(resumeBatch({ db, registry, runId: run.id })).rejects.toThrow(/changed since run/);
+	});
+});
