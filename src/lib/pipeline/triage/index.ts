@@ -46,7 +46,7 @@ const flags = z.object({
 		.int()
 		.min(100)
 		.max(100_000)
-		.default(1_000)
+		.default(800)
 		.describe('How many characters of subject + body language, entities and sentiment read'),
 	similar: z.boolean().default(true).describe('Look up the most similar past mails in the search index'),
 	similarK: z.number().int().min(1).max(20).default(5).describe('How many similar mails to return'),
