@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { getDb } from '../db/client.ts';
 import { getRun } from '../db/queries/runs.ts';
 import { UsageError, positiveInt } from '../server/batch/cli.ts';
-import { checkRegression, compareRuns, parseRegressionGate } from '../server/batch/compare.ts';
+import { checkRegression, compareRuns, differingFields, parseRegressionGate } from '../server/batch/compare.ts';
 import { formatNumber } from '../server/batch/report.ts';
 
 const HELP = `Usage: npm run compare -- <run A> <run B> [--fail-on-regression <metric>[:tolerance]] [--json]
@@ -60,7 +60,8 @@ function printComparison({ a, b, provenance, flags, metrics, counts, changes }) 
 		if (items.length)
 			console.log(`${{ rightToWrong: 'right to wrong', wrongToRight: 'wrong to right', other: 'other changes' }[kind]}:`);
 		for (const item of items) {
-			console.log(`  ${item.itemId} (line ${item.line})`);
+			const fields = differingFields(item.a.output, item.b.output);
+			console.log(`  ${item.itemId} (line ${item.line})${fields.length ? `: ${fields.join(', ')} differ` : ''}`);
 			console.log(`    A: ${item.a.error ? `error: ${item.a.error.message}` : brief(item.a.output)}`);
 			console.log(`    B: ${item.b.error ? `error: ${item.b.error.message}` : brief(item.b.output)}`);
 		}

@@ -103,3 +103,12 @@ export function checkRegression(comparison: Comparison, gate: RegressionGate): s
 	if (drop <= gate.tolerance) return null;
 	return `${gate.metric} regressed from ${delta.a} to ${delta.b} (worse by ${drop.toPrecision(3)}, tolerance ${gate.tolerance})`;
 }
+
+/** Top-level fields of two outputs whose values differ, to point at what changed in a long output. */
+export function differingFields(a: unknown, b: unknown): string[] {
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return [];
+	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+	return [...keys].filter(
+		(key) => JSON.stringify((a as Record<string, unknown>)[key]) !== JSON.stringify((b as Record<string, unknown>)[key])
+	);
+}

@@ -148,7 +148,7 @@ describe('npm run compare', () => {
 		expect(text.stdout).toMatch(/threshold: 3 -> 5/);
 		expect(text.stdout).toMatch(/1 right to wrong, 0 wrong to right/);
 		expect(text.stdout).toMatch(
-			/right to wrong:\n {2}0 \(line 1\)\n {4}A: \{"words":3,"distinct":3,"long":true\}\n {4}B: \{"words":3,"distinct":3,"long":false\}/
+			/right to wrong:\n {2}0 \(line 1\): long differ\n {4}A: \{"words":3,"distinct":3,"long":true\}\n {4}B: \{"words":3,"distinct":3,"long":false\}/
 		);
 
 		const json = await cli('compare', [String(a), String(b), '--json']);

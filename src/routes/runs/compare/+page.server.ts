@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
+import { differingFields } from '$server/batch/compare';
 import { orPageError, queryInput, runsCaller } from '../caller.server';
 import type { PageServerLoad } from './$types';
 
@@ -27,6 +28,11 @@ export const load = (async ({ url }) => {
 	}
 	return {
 		comparison,
+		pageSize: PAGE_SIZE,
+		/** Per changed item, the output fields that differ: long outputs hide them otherwise. */
+		differing: Object.fromEntries(
+			comparison.changes.map((change) => [change.itemId, differingFields(change.a.output, change.b.output)])
+		),
 		charts: {
 			a: { latency: detailA.latency, confusion: detailA.confusion },
 			b: { latency: detailB.latency, confusion: detailB.confusion }
