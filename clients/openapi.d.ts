@@ -512,7 +512,7 @@ export interface operations {
                         sentimentModel?: "vader" | "afinn" | "wink";
                         /**
                          * @description How many characters of subject + body language, entities and sentiment read
-                         * @default 1000
+                         * @default 800
                          */
                         analysisChars?: number;
                         /**
@@ -670,7 +670,7 @@ export interface operations {
                             sentimentModel: "vader" | "afinn" | "wink";
                             /**
                              * @description How many characters of subject + body language, entities and sentiment read
-                             * @default 1000
+                             * @default 800
                              */
                             analysisChars: number;
                             /**
