@@ -10,7 +10,8 @@ import { openDb } from '../db/client.ts';
 import { getRun, listRuns } from '../db/queries/runs.ts';
 import { compareRuns } from '../server/batch/compare.ts';
 import { readDataset, resolveDataset } from '../server/batch/dataset.ts';
-import { loadPipeline, defaultPipelineName } from '../server/batch/registry.ts';
+import { defaultPipelineName } from '../server/pipeline.ts';
+import { loadPipeline } from '../server/batch/registry.ts';
 import { startBatch } from '../server/batch/runner.ts';
 import { runPipeline } from '../src/lib/pipeline/index.ts';
 

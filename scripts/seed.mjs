@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { getDb } from '../db/client.ts';
 import { UsageError, positiveInt } from '../server/batch/cli.ts';
 import { progressBar } from '../server/batch/progress-bar.ts';
-import { defaultPipelineName } from '../server/batch/registry.ts';
+import { defaultPipelineName } from '../server/pipeline.ts';
 import { formatNumber } from '../server/batch/report.ts';
 import { seedRuns } from '../server/batch/seed.ts';
 

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client';
 import { type ChangeKind, changeCounts, changedItems } from '../../db/queries/items';
 import type { Run } from '../../db/schema';
 import { describeMetric } from './metrics';
-import { registeredPipeline } from './registry';
+import { registeredPipeline } from '../pipeline';
 
 export interface MetricDelta {
 	name: string;

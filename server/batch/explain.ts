@@ -3,7 +3,7 @@ import type { Run } from '../../db/schema';
 import { type AnyPipeline, type TraceEntry, StepError, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
 import { codeVersion } from './code-version';
 import { findDatasetItem, resolveDataset } from './dataset';
-import { registeredPipeline } from './registry';
+import { registeredPipeline } from '../pipeline';
 
 /** The item or its pipeline is gone since the run (dataset file moved, pipeline no longer served). */
 export class ExplainUnavailableError extends Error {

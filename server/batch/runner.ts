@@ -9,7 +9,8 @@ import { type DatasetItem, type DatasetRef, fingerprintDataset, readDataset, res
 import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
 import { runMetrics } from './metrics';
-import { DEFAULT_REGISTRY, defaultPipelineName, loadPipeline } from './registry';
+import { defaultPipelineName } from '../pipeline';
+import { DEFAULT_REGISTRY, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
 import { writeRunReport } from './report';
 import { ItemWriter } from './writer';

@@ -9,7 +9,7 @@ import { compareRuns } from '../batch/compare';
 import { ExplainUnavailableError, explainItem } from '../batch/explain';
 import { settleAbandonedRuns } from '../batch/liveness';
 import { describeMetric } from '../batch/metrics';
-import { registeredPipeline } from '../batch/registry';
+import { registeredPipeline } from '../pipeline';
 import { protectedProcedure, router } from '../trpc';
 
 const runId = z.number().int().positive();

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { registeredPipeline } from '$server/batch/registry';
+import { registeredPipeline } from '$server/pipeline';
 import { runsCaller } from './caller.server';
 import type { PageServerLoad } from './$types';
 
