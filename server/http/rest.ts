@@ -12,6 +12,14 @@ function isJson(contentType: string | null): boolean {
 	return /^application\/json\s*(;|$)/i.test(contentType ?? '');
 }
 
+/**
+ * trpc-to-openapi collects query parameters in a plain object, so a name such as `toString` or
+ * `constructor` reaches Object.prototype and crashes it (a 500). No operation declares such a name.
+ */
+function inheritedQueryKey(searchParams: URLSearchParams): string | undefined {
+	return [...searchParams.keys()].find((key) => key in Object.prototype);
+}
+
 const toResponse = ({ status, body }: ApiResult) => Response.json(body, { status });
 
 /** trpc-to-openapi answers tRPC's error envelope; clients get the API's one error shape instead. */
@@ -41,7 +49,7 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 	const operations = operationsOf(app);
 	const callOperation = createOperationCaller(app);
 	return async (request) => {
-		const { pathname } = new URL(request.url);
+		const { pathname, searchParams } = new URL(request.url);
 		const matching = operations.filter((operation) => operation.pattern.test(pathname));
 		if (!matching.length) return notFoundResponse(pathname);
 		const methods = [...new Set(matching.map((operation) => operation.method))];
@@ -50,6 +58,14 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 		if (!operation || !BODY_METHODS.has(request.method)) {
 			if (!operation && !(request.method === 'HEAD' && methods.includes('GET')))
 				return methodNotAllowedResponse(request.method, pathname, methods);
+			const inherited = inheritedQueryKey(searchParams);
+			if (inherited !== undefined) {
+				return apiErrorResponse(400, {
+					code: 'BAD_REQUEST',
+					message: `Unknown query parameter "${inherited}"`,
+					issues: [{ path: [inherited], message: 'Unknown query parameter' }]
+				});
+			}
 			const response = await createOpenApiFetchHandler({
 				endpoint: REST_BASE_PATH,
 				req: request,

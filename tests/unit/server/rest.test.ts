@@ -21,6 +21,15 @@ function restFor(pipeline: typeof fragile | typeof pipelines.wordcount, apiKey?:
 }
 
 describe('REST handler', () => {
+	it('answers 400, not 500, to query parameters named like Object.prototype members (found by the fuzzer)', async () => {
+		const rest = restFor(pipelines.wordcount);
+		for (const name of ['toString', 'constructor', '__proto__']) {
+			const { status, body } = await rest(`/runs/compare?a=1&b=2&${name}=x`);
+			expect(status).toBe(400);
+			expect(body).toMatchObject({ code: 'BAD_REQUEST', issues: [{ path: [name] }] });
+		}
+	});
+
 	it('answers 422 naming the failing step, with the trace only in debug mode', async () => {
 		const rest = restFor(fragile);
 		const plain = await rest('/pipeline', { input: { text: 'boom' } });
