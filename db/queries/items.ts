@@ -61,21 +61,54 @@ export function finishedItemIds(db: Db, runId: number): Set<string> {
 	return new Set(rows.map((row) => row.itemId));
 }
 
-/** A run's items in dataset order, a page at a time, so reports of 100,000 items stay small in memory. */
-export function* iterateRunItems(db: Db, runId: number, pageSize = 1000): Generator<RunItem> {
-	for (let after = 0; ;) {
-		const page = db
-			.select()
-			.from(runItemsTable)
-			.where(and(eq(runItemsTable.runId, runId), gt(runItemsTable.line, after)))
-			.orderBy(asc(runItemsTable.line))
-			.limit(pageSize)
-			.all();
-		yield* page;
-		if (page.length < pageSize) return;
-		after = page[page.length - 1].line;
+/** Rows in dataset order, a page at a time, so reports of 100,000 items stay small in memory. */
+function* byLine<Row extends { line: number }>(page: (after: number, limit: number) => Row[], pageSize = 1000): Generator<Row> {
+	for (let after = 0; ; ) {
+		const rows = page(after, pageSize);
+		yield* rows;
+		if (rows.length < pageSize) return;
+		after = rows[rows.length - 1].line;
 	}
 }
+
+const ofRunAfter = (runId: number, line: number) => and(eq(runItemsTable.runId, runId), gt(runItemsTable.line, line));
+
+/** A run's items in dataset order. */
+export function iterateRunItems(db: Db, runId: number): Generator<RunItem> {
+	return byLine((after, limit) =>
+		db.select().from(runItemsTable).where(ofRunAfter(runId, after)).orderBy(asc(runItemsTable.line)).limit(limit).all()
+	);
+}
+
+/** What a run's metrics read of each item: scores and times, not the outputs. */
+export function iterateItemMeasures(db: Db, runId: number) {
+	const { line, score, error, durationMs, timings } = runItemsTable;
+	return byLine((after, limit) =>
+		db
+			.select({ line, score, error, durationMs, timings })
+			.from(runItemsTable)
+			.where(ofRunAfter(runId, after))
+			.orderBy(asc(line))
+			.limit(limit)
+			.all()
+	);
+}
+
+/** A run's items with output, label and score as their stored JSON text, for writing out without a parse. */
+export function iterateRunItemsAsStored(db: Db, runId: number) {
+	const { itemId, line, correct, error, durationMs, timings, output, label, score } = runItemsTable;
+	const stored = (column: typeof output | typeof label | typeof score) => sql<string | null>`${column}`;
+	return byLine((after, limit) =>
+		db
+			.select({ itemId, line, correct, error, durationMs, timings, output: stored(output), label: stored(label), score: stored(score) })
+			.from(runItemsTable)
+			.where(ofRunAfter(runId, after))
+			.orderBy(asc(line))
+			.limit(limit)
+			.all()
+	);
+}
+export type RunItemAsStored = ReturnType<typeof iterateRunItemsAsStored> extends Generator<infer Row> ? Row : never;
 
 export function getRunItem(db: Db, runId: number, itemId: string): RunItem | undefined {
 	return db

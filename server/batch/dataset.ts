@@ -75,13 +75,42 @@ export async function* readDataset(ref: DatasetRef): AsyncGenerator<DatasetRecor
 	}
 }
 
-/** Content hash (to refuse resuming over a changed file) and record count (for progress), in one pass. */
+/** JSON's own whitespace (RFC 8259): a JSONL line of nothing else is blank, neither item nor problem. */
+const BLANK_LINE = /^[ \t\r]*$/;
+const isBlankByte = (byte: number) => byte === 0x20 || byte === 0x09 || byte === 0x0d;
+
+/** Counts the non-blank lines of a file read in chunks, without decoding it. */
+class LineCounter {
+	private records = 0;
+	private content = false;
+
+	add(chunk: Buffer): void {
+		for (let start = 0; ; ) {
+			const newline = chunk.indexOf(0x0a, start);
+			const end = newline === -1 ? chunk.length : newline;
+			for (let i = start; !this.content && i < end; i++) this.content = !isBlankByte(chunk[i]);
+			if (newline === -1) return;
+			if (this.content) this.records++;
+			this.content = false;
+			start = newline + 1;
+		}
+	}
+
+	end(): number {
+		return this.records + (this.content ? 1 : 0);
+	}
+}
+
+/** Content hash (to refuse resuming over a changed file) and record count (for progress), in one pass over a JSONL file. */
 export async function fingerprintDataset(ref: DatasetRef): Promise<{ hash: string; records: number }> {
 	const hash = createHash('sha256');
-	for await (const chunk of createReadStream(ref.path)) hash.update(chunk as Buffer);
-	let records = 0;
-	if (ref.format === 'jsonl') for await (const line of lines(ref.path)) records += line.trim() ? 1 : 0;
-	else for await (const _ of readCsv(ref.path)) records++;
+	const lines = new LineCounter();
+	for await (const chunk of createReadStream(ref.path)) {
+		hash.update(chunk as Buffer);
+		if (ref.format === 'jsonl') lines.add(chunk as Buffer);
+	}
+	let records = lines.end();
+	if (ref.format === 'csv') for await (const _ of readCsv(ref.path)) records++;
 	return { hash: hash.digest('hex'), records };
 }
 
@@ -110,7 +139,7 @@ async function* readJsonl(file: string): AsyncGenerator<DatasetRecord> {
 	let line = 0;
 	for await (const text of lines(file)) {
 		line++;
-		if (!text.trim()) continue;
+		if (BLANK_LINE.test(text)) continue;
 		let value: unknown;
 		try {
 			value = JSON.parse(text);

@@ -1,15 +1,14 @@
 import { type EncodedRunItem, encodeRunItem } from '../../db/queries/items';
+import { workerData } from 'node:worker_threads';
 import type { ItemError, NewRunItem } from '../../db/schema';
 import { type AnyPipeline, InputError, StepError, issuesFromZod, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
 import type { DatasetItem } from './dataset';
-import { loadPipeline } from './registry';
+import { type Registry, pipelineNamed } from './registry';
 
 /** One item's result as the runner stores it (the run id is added on write). */
 export type ItemResult = Omit<NewRunItem, 'runId'>;
 
 export interface ChunkTask {
-	registry: string;
-	pipeline: string;
 	/** Resolved flags (defaults filled in). */
 	flags: Record<string, unknown>;
 	/**
@@ -64,21 +63,25 @@ export async function evaluateItem(
 }
 
 export interface WorkerSetup {
+	/** Module exporting `pipelines`, bundled into the worker (see worker-bundle.ts). */
 	registry: string;
 	pipeline: string;
 }
 
-/** Loads the pipeline's models when a worker starts, so that overlaps the main thread's dataset pass. */
-export async function warmUp(setup: WorkerSetup): Promise<void> {
-	await (await loadPipeline(setup.pipeline, setup.registry)).load();
-}
-
-/** The worker-thread task: a chunk of items, run one after another (chunks amortise message passing). */
-export default async function evaluateChunk(task: ChunkTask): Promise<EncodedRunItem[]> {
-	const pipeline = await loadPipeline(task.pipeline, task.registry);
-	await pipeline.load();
+/** Runs a chunk's items one after another (chunks amortise message passing). */
+export async function evaluateChunk(pipeline: AnyPipeline, task: ChunkTask): Promise<EncodedRunItem[]> {
 	const results: EncodedRunItem[] = [];
 	for (const item of JSON.parse(task.items) as DatasetItem[])
 		results.push(encodeRunItem(await evaluateItem(pipeline, task.flags, item)));
 	return results;
+}
+
+/**
+ * The worker's task function for the pipeline its pool was opened for. Piscina imports the worker
+ * module as the worker starts, so the models load while the main thread reads the dataset.
+ */
+export async function startWorker(pipelines: Registry): Promise<(task: ChunkTask) => Promise<EncodedRunItem[]>> {
+	const pipeline = pipelineNamed(pipelines, (workerData as WorkerSetup).pipeline);
+	await pipeline.load();
+	return (task) => evaluateChunk(pipeline, task);
 }

@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { EncodedRunItem } from '../../db/queries/items';
 import type { ChunkTask, WorkerSetup } from './evaluate';
-
-const WORKER = new URL('./worker.mjs', import.meta.url).href;
+import { bundleWorker } from './worker-bundle';
 
 export interface PoolOptions {
 	/** Worker threads; defaults to the number of cores. */
@@ -28,7 +27,7 @@ export interface WorkerPool {
 }
 
 /** Starts the workers at once: they load their models while the caller hashes the dataset. */
-export function openPool(setup: WorkerSetup, options: PoolOptions): WorkerPool {
+export async function openPool(setup: WorkerSetup, options: PoolOptions): Promise<WorkerPool> {
 	const size = options.concurrency ?? availableParallelism();
 	const heapMb = options.workerHeapMb ?? Number(process.env.CONVINCE_WORKER_HEAP_MB ?? 256);
 	let onCrash = () => {};
@@ -36,7 +35,7 @@ export function openPool(setup: WorkerSetup, options: PoolOptions): WorkerPool {
 		size,
 		crashed: new Promise((resolve) => (onCrash = resolve)),
 		piscina: new Piscina({
-			filename: WORKER,
+			filename: await bundleWorker(setup.registry),
 			minThreads: size,
 			maxThreads: size,
 			idleTimeout: 30_000,
@@ -54,7 +53,7 @@ export function openPool(setup: WorkerSetup, options: PoolOptions): WorkerPool {
 }
 
 export async function withPool<T>(setup: WorkerSetup, options: PoolOptions, use: (pool: WorkerPool) => Promise<T>): Promise<T> {
-	const pool = openPool(setup, options);
+	const pool = await openPool(setup, options);
 	try {
 		return await use(pool);
 	} finally {

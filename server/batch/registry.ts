@@ -10,9 +10,15 @@ export class UnknownPipelineError extends Error {
 	override readonly name = 'UnknownPipelineError';
 }
 
-export async function loadPipeline(name: string, registry = DEFAULT_REGISTRY): Promise<AnyPipeline> {
-	const { pipelines } = (await import(/* @vite-ignore */ registry)) as { pipelines: Record<string, AnyPipeline> };
+export type Registry = Record<string, AnyPipeline>;
+
+export function pipelineNamed(pipelines: Registry, name: string): AnyPipeline {
 	const pipeline = Object.hasOwn(pipelines, name) ? pipelines[name] : undefined;
 	if (!pipeline) throw new UnknownPipelineError(`unknown pipeline "${name}" (registered: ${Object.keys(pipelines).join(', ')})`);
 	return pipeline;
+}
+
+export async function loadPipeline(name: string, registry = DEFAULT_REGISTRY): Promise<AnyPipeline> {
+	const { pipelines } = (await import(/* @vite-ignore */ registry)) as { pipelines: Registry };
+	return pipelineNamed(pipelines, name);
 }

@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/client';
-import { iterateRunItems, outcomeCounts, pageRunItems } from '../../db/queries/items';
-import type { Run, RunItem } from '../../db/schema';
+import { type RunItemAsStored, iterateRunItemsAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
+import type { Run } from '../../db/schema';
 import type { AnyPipeline } from '../../src/lib/pipeline';
 import { describeMetric } from './metrics';
 
@@ -23,7 +23,7 @@ function csvCell(value: unknown): string {
 	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function csvRow(item: RunItem, steps: string[]): string {
+function csvRow(item: RunItemAsStored, steps: string[]): string {
 	const stepMs = new Map(item.timings.map((timing) => [timing.step, timing.ms]));
 	const cells = [
 		item.itemId,
@@ -59,7 +59,7 @@ function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): v
 		];
 		writeSync(fd, headers.join(',') + '\n');
 		let lines: string[] = [];
-		for (const item of iterateRunItems(db, run.id)) {
+		for (const item of iterateRunItemsAsStored(db, run.id)) {
 			lines.push(csvRow(item, steps));
 			if (lines.length === 1000) {
 				writeSync(fd, lines.join(''));

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Db } from '../../db/client';
-import { type EncodedRunItem, encodeRunItem, encodedItemFailed, finishedItemIds, iterateRunItems } from '../../db/queries/items';
+import { type EncodedRunItem, encodeRunItem, encodedItemFailed, finishedItemIds, iterateItemMeasures } from '../../db/queries/items';
 import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/runs';
 import type { DatasetProblem, Run } from '../../db/schema';
 import { type AnyPipeline, resolveFlags } from '../../src/lib/pipeline';
@@ -203,7 +203,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	/** Only the JSON text of the chunk stays referenced while it runs (see `ChunkTask.items`). */
 	const dispatch = (items: string) => {
 		const task = pool.piscina
-			.run({ ...workerSetup(options, session.pipeline), flags: run.flags, items })
+			.run({ flags: run.flags, items })
 			.then(store, (error: unknown) => {
 				// Anything but a worker dying mid-task (its models did not load, the pool is closing) fails
 				// the run with nothing recorded for the chunk, so a resume redoes it.
@@ -282,7 +282,7 @@ function finish(session: Session, end: SessionEnd): BatchOutcome {
 		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() }) };
 	}
 	if (end.interrupted) return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
-	const metrics = runMetrics(session.pipeline, iterateRunItems(db, session.run.id));
+	const metrics = runMetrics(session.pipeline, iterateItemMeasures(db, session.run.id));
 	const run = updateRun(db, session.run.id, { ...common, status: 'done', metrics, endedAt: new Date() });
 	const reportDir = writeRunReport(
 		db,

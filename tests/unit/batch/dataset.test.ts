@@ -98,6 +98,18 @@ describe('resolving and fingerprinting', () => {
 		expect(after.hash).not.toBe(before.hash);
 	});
 
+
+	it('counts exactly the records it reads, across blank lines, CRLF, read-chunk boundaries and no final newline', async () => {
+		const item = (id: number) => JSON.stringify({ id, input: { text: 'x'.repeat(id * 997) } });
+		// JSON whitespace only is blank; a no-break space is not JSON whitespace, so that line is a problem.
+		const lines = [item(1), '', '  \t', item(2), '\u00a0', item(3), '\r', ...Array.from({ length: 200 }, (_, i) => item(i + 4))];
+		const file = path.join(scratch, 'spaced.jsonl');
+		writeFileSync(file, lines.join('\r\n'));
+		const records = await readAll(file);
+		expect(records.filter((r) => r.kind === 'problem').map((r) => r.line)).toEqual([5]);
+		expect((await fingerprintDataset(resolveDataset(file))).records).toBe(records.length);
+		expect(records.length).toBe(204);
+	});
 	it('finds one item by id', async () => {
 		expect(await findDatasetItem(resolveDataset(fixture('words.jsonl')), 'c')).toMatchObject({
 			line: 3,

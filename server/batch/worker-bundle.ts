@@ -1,0 +1,67 @@
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * Workers run one plain-JS module: the worker task and the pipeline registry bundled together. Loading
+ * TypeScript through tsx instead costs each worker its own loader thread (~40 MB and ~0.4 s at start).
+ * The bundle lives inside the project so that its package imports resolve to node_modules.
+ */
+const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/convince/', import.meta.url));
+const EVALUATE = fileURLToPath(new URL('./evaluate.ts', import.meta.url));
+/** Bundles unused this long are deleted; every use touches its file. */
+const STALE_MS = 7 * 24 * 3600 * 1000;
+
+/** Writes the worker module for this registry (a module exporting `pipelines`) and returns its file URL. */
+export async function bundleWorker(registry: string): Promise<string> {
+	const registryPath = registry.startsWith('file:') ? fileURLToPath(registry) : path.resolve(registry);
+	const { outputFiles } = await build({
+		stdin: {
+			contents: [
+				`import { pipelines } from ${JSON.stringify(registryPath)};`,
+				`import { startWorker } from ${JSON.stringify(EVALUATE)};`,
+				'export default await startWorker(pipelines);'
+			].join('\n'),
+			resolveDir: path.dirname(EVALUATE),
+			sourcefile: 'batch-worker.js',
+			loader: 'js'
+		},
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		packages: 'external',
+		// The project's tsconfig extends SvelteKit's generated one, absent before `svelte-kit sync`.
+		tsconfigRaw: {},
+		write: false,
+		logLevel: 'error'
+	});
+	const code = outputFiles[0].text;
+	mkdirSync(CACHE_DIR, { recursive: true });
+	const file = path.join(CACHE_DIR, `batch-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+	if (existsSync(file)) {
+		const now = new Date();
+		utimesSync(file, now, now);
+	} else {
+		// Batches starting together may write the same bundle: a rename replaces it whole.
+		const partial = `${file}.${process.pid}.${Date.now()}.tmp`;
+		writeFileSync(partial, code);
+		renameSync(partial, file);
+	}
+	pruneStaleBundles(file);
+	return pathToFileURL(file).href;
+}
+
+function pruneStaleBundles(keep: string): void {
+	for (const name of readdirSync(CACHE_DIR)) {
+		const file = path.join(CACHE_DIR, name);
+		if (file === keep || !name.startsWith('batch-worker-')) continue;
+		try {
+			if (Date.now() - statSync(file).mtimeMs > STALE_MS) rmSync(file, { force: true });
+		} catch {
+			// Pruned by another batch meanwhile.
+		}
+	}
+}
