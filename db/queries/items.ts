@@ -63,7 +63,7 @@ export function finishedItemIds(db: Db, runId: number): Set<string> {
 
 /** Rows in dataset order, a page at a time, so reports of 100,000 items stay small in memory. */
 function* byLine<Row extends { line: number }>(page: (after: number, limit: number) => Row[], pageSize = 1000): Generator<Row> {
-	for (let after = 0; ; ) {
+	for (let after = 0; ;) {
 		const rows = page(after, pageSize);
 		yield* rows;
 		if (rows.length < pageSize) return;
@@ -100,7 +100,17 @@ export function iterateRunItemsAsStored(db: Db, runId: number) {
 	const stored = (column: typeof output | typeof label | typeof score) => sql<string | null>`${column}`;
 	return byLine((after, limit) =>
 		db
-			.select({ itemId, line, correct, error, durationMs, timings, output: stored(output), label: stored(label), score: stored(score) })
+			.select({
+				itemId,
+				line,
+				correct,
+				error,
+				durationMs,
+				timings,
+				output: stored(output),
+				label: stored(label),
+				score: stored(score)
+			})
 			.from(runItemsTable)
 			.where(ofRunAfter(runId, after))
 			.orderBy(asc(line))

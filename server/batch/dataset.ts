@@ -85,7 +85,7 @@ class LineCounter {
 	private content = false;
 
 	add(chunk: Buffer): void {
-		for (let start = 0; ; ) {
+		for (let start = 0; ;) {
 			const newline = chunk.indexOf(0x0a, start);
 			const end = newline === -1 ? chunk.length : newline;
 			for (let i = start; !this.content && i < end; i++) this.content = !isBlankByte(chunk[i]);

@@ -1,6 +1,12 @@
 import { hostname } from 'node:os';
 import type { Db } from '../../db/client';
-import { type EncodedRunItem, encodeRunItem, encodedItemFailed, finishedItemIds, iterateItemMeasures } from '../../db/queries/items';
+import {
+	type EncodedRunItem,
+	encodeRunItem,
+	encodedItemFailed,
+	finishedItemIds,
+	iterateItemMeasures
+} from '../../db/queries/items';
 import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/runs';
 import type { DatasetProblem, Run } from '../../db/schema';
 import { type AnyPipeline, resolveFlags } from '../../src/lib/pipeline';

@@ -98,7 +98,6 @@ describe('resolving and fingerprinting', () => {
 		expect(after.hash).not.toBe(before.hash);
 	});
 
-
 	it('counts exactly the records it reads, across blank lines, CRLF, read-chunk boundaries and no final newline', async () => {
 		const item = (id: number) => JSON.stringify({ id, input: { text: 'x'.repeat(id * 997) } });
 		// JSON whitespace only is blank; a no-break space is not JSON whitespace, so that line is a problem.
