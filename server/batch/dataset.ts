@@ -37,7 +37,9 @@ export interface DatasetItem {
 	label?: unknown;
 }
 
-export type DatasetRecord = ({ kind: 'item' } & DatasetItem) | ({ kind: 'problem' } & DatasetProblem);
+/** An item as read; `text` is its JSONL line, which workers receive as is (no second serialisation). */
+export type ItemRecord = { kind: 'item'; text?: string } & DatasetItem;
+export type DatasetRecord = ItemRecord | ({ kind: 'problem' } & DatasetProblem);
 
 /** The dataset cannot be used at all (unknown name, missing file, unsupported format). */
 export class DatasetError extends Error {
@@ -147,7 +149,8 @@ async function* readJsonl(file: string): AsyncGenerator<DatasetRecord> {
 			yield { kind: 'problem', line, message: `not valid JSON (${(error as Error).message})` };
 			continue;
 		}
-		yield toRecord(value, line);
+		const record = toRecord(value, line);
+		yield record.kind === 'item' ? { ...record, text } : record;
 	}
 }
 
@@ -159,6 +162,22 @@ function toRecord(value: unknown, line: number): DatasetRecord {
 		return { kind: 'problem', line, message: 'missing "id" (a non-empty string or a number)' };
 	if (input === undefined) return { kind: 'problem', line, message: 'missing "input"' };
 	return { kind: 'item', id: String(id), line, input, ...(label === undefined ? {} : { label }) };
+}
+
+/** Items as one JSON text for a worker: each item's line beside its record, JSONL lines copied verbatim. */
+export function encodeItems(items: ItemRecord[]): string {
+	const encoded = items.map(
+		({ line, text, id, input, label }) => `{"line":${line},"record":${text ?? JSON.stringify({ id, input, label })}}`
+	);
+	return `[${encoded.join(',')}]`;
+}
+
+/** The worker's side of encodeItems: records read as the main thread read them. */
+export function decodeItems(json: string): DatasetItem[] {
+	return (JSON.parse(json) as { line: number; record: unknown }[]).flatMap(({ line, record }) => {
+		const item = toRecord(record, line);
+		return item.kind === 'item' ? [item] : [];
+	});
 }
 
 async function* readCsv(file: string): AsyncGenerator<DatasetRecord> {

@@ -2,7 +2,7 @@ import { type EncodedRunItem, encodeRunItem } from '../../db/queries/items';
 import { workerData } from 'node:worker_threads';
 import type { ItemError, NewRunItem } from '../../db/schema';
 import { type AnyPipeline, InputError, StepError, issuesFromZod, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
-import type { DatasetItem } from './dataset';
+import { type DatasetItem, decodeItems } from './dataset';
 import { type Registry, pipelineNamed } from './registry';
 
 /** One item's result as the runner stores it (the run id is added on write). */
@@ -12,7 +12,7 @@ export interface ChunkTask {
 	/** Resolved flags (defaults filled in). */
 	flags: Record<string, unknown>;
 	/**
-	 * The chunk's items as one JSON string: the sending thread keeps a flat string while the chunk
+	 * The chunk's items as one JSON string (encodeItems): the sending thread keeps a flat string while the chunk
 	 * runs, instead of object graphs that outlive its young generation and pile up as garbage.
 	 */
 	items: string;
@@ -71,8 +71,7 @@ export interface WorkerSetup {
 /** Runs a chunk's items one after another (chunks amortise message passing). */
 export async function evaluateChunk(pipeline: AnyPipeline, task: ChunkTask): Promise<EncodedRunItem[]> {
 	const results: EncodedRunItem[] = [];
-	for (const item of JSON.parse(task.items) as DatasetItem[])
-		results.push(encodeRunItem(await evaluateItem(pipeline, task.flags, item)));
+	for (const item of decodeItems(task.items)) results.push(encodeRunItem(await evaluateItem(pipeline, task.flags, item)));
 	return results;
 }
 

@@ -11,7 +11,16 @@ import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/ru
 import type { DatasetProblem, Run } from '../../db/schema';
 import { type AnyPipeline, resolveFlags } from '../../src/lib/pipeline';
 import { codeVersion } from './code-version';
-import { type DatasetItem, type DatasetRef, fingerprintDataset, readDataset, resolveDataset } from './dataset';
+import {
+	type DatasetItem,
+	type DatasetRef,
+	type ItemRecord,
+	decodeItems,
+	encodeItems,
+	fingerprintDataset,
+	readDataset,
+	resolveDataset
+} from './dataset';
 import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
 import { runMetrics } from './metrics';
@@ -214,9 +223,9 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 				// Anything but a worker dying mid-task (its models did not load, the pool is closing) fails
 				// the run with nothing recorded for the chunk, so a resume redoes it.
 				if (pool.crash || !killedWorker(error)) return void (failure ??= pool.crash ?? error);
-				const chunk = JSON.parse(items) as DatasetItem[];
+				const chunk = decodeItems(items);
 				// One item killed its worker: run the chunk's items alone, so only that one fails.
-				if (chunk.length > 1) for (const item of chunk) dispatch(JSON.stringify([item]));
+				if (chunk.length > 1) for (const item of chunk) dispatch(encodeItems([{ kind: 'item', ...item }]));
 				else store([encodeRunItem(crashedItem(chunk[0], error))]);
 			})
 			.catch((error: unknown) => {
@@ -228,7 +237,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 
 	try {
 		let records = 0;
-		let chunk: DatasetItem[] = [];
+		let chunk: ItemRecord[] = [];
 		for await (const record of readDataset(dataset)) {
 			failure ??= pool.crash;
 			if (signal?.aborted || failure || (run.itemLimit !== null && records >= run.itemLimit)) break;
@@ -242,12 +251,12 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 			if (finished.has(record.id)) continue;
 			chunk.push(record);
 			if (chunk.length < chunkSize) continue;
-			dispatch(JSON.stringify(chunk));
+			dispatch(encodeItems(chunk));
 			chunk = [];
 			// Backpressure: read no further ahead than the workers can take, so memory stays flat.
 			while (inFlight.size >= pool.size * 2 && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
 		}
-		if (chunk.length && !signal?.aborted && !failure) dispatch(JSON.stringify(chunk));
+		if (chunk.length && !signal?.aborted && !failure) dispatch(encodeItems(chunk));
 		while (inFlight.size && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
 		failure ??= pool.crash;
 		writer.flush();

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
 	DatasetError,
 	type DatasetRecord,
+	decodeItems,
+	encodeItems,
 	fingerprintDataset,
 	findDatasetItem,
 	readDataset,
@@ -43,12 +45,28 @@ describe('JSONL datasets', () => {
 		const file = path.join(scratch, 'numbers.jsonl');
 		writeFileSync(file, '{"id":7,"input":{"text":"x"}}\n{"id":"","input":{}}\n[1]\n{"id":8}\n');
 		const records = await readAll(file);
-		expect(records[0]).toEqual({ kind: 'item', id: '7', line: 1, input: { text: 'x' } });
+		expect(records[0]).toEqual({ kind: 'item', id: '7', line: 1, input: { text: 'x' }, text: '{"id":7,"input":{"text":"x"}}' });
 		expect(records.slice(1).map((r) => r.kind === 'problem' && r.message)).toEqual([
 			'missing "id" (a non-empty string or a number)',
 			'not a JSON object',
 			'missing "input"'
 		]);
+	});
+});
+
+describe('items sent to workers', () => {
+	it('decode to the items as read, from JSONL lines verbatim and from CSV records', async () => {
+		for (const name of ['words.jsonl', 'words.csv', 'words-json.csv']) {
+			const items = (await readAll(fixture(name))).filter((r) => r.kind === 'item');
+			const asRead = items.map(({ id, line, input, label }) => ({
+				kind: 'item',
+				id,
+				line,
+				input,
+				...(label === undefined ? {} : { label })
+			}));
+			expect(decodeItems(encodeItems(items)), name).toEqual(asRead);
+		}
 	});
 });
 
