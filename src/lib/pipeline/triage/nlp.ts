@@ -1,6 +1,6 @@
-import winkNLP, { type WinkMethods } from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
 import { z } from 'zod';
+import { once } from '../kit';
+import { loadedModel } from './artifacts';
 
 /**
  * One wink-nlp pass over a text, shared by the entities and sentiment steps: the pipeline hands both
@@ -34,7 +34,6 @@ export interface TextAnalysis {
 /** Only the annotations the steps read: part-of-speech tagging, the costliest, is left out. */
 const PIPE = ['sbd', 'negation', 'sentiment', 'ner'];
 
-let nlp: WinkMethods | undefined;
 let memo: { text: string; analysis: TextAnalysis } | undefined;
 
 /**
@@ -45,14 +44,19 @@ let memo: { text: string; analysis: TextAnalysis } | undefined;
  */
 const CANONICAL_NUMBERS = Array.from({ length: 10_000 }, (_, i) => i).join(' ');
 
-/** Builds the wink-nlp instance (reads its model, ~0.1 s) once. */
-export function loadNlp(): WinkMethods {
-	if (!nlp) {
-		nlp = winkNLP(model, PIPE);
-		nlp.readDoc(CANONICAL_NUMBERS);
-	}
+/**
+ * The packages are imported on load, not with this module: a process that only describes the pipeline
+ * (the batch's main thread, the compare command) never holds the ~10 MB model.
+ */
+const winkNlp = loadedModel('wink-nlp', async () => {
+	const [{ default: winkNLP }, { default: model }] = await Promise.all([import('wink-nlp'), import('wink-eng-lite-web-model')]);
+	const nlp = winkNLP(model, PIPE);
+	nlp.readDoc(CANONICAL_NUMBERS);
 	return nlp;
-}
+});
+
+/** Builds the wink-nlp instance (reads its model, ~0.1 s) once, for every step that reads the text. */
+export const loadNlp = once(winkNlp.load);
 
 /** Character offsets of every token, from the whitespace wink-nlp records before each one. */
 function tokenOffsets(values: string[], spaces: string[]): { starts: number[]; ends: number[] } {
@@ -69,9 +73,9 @@ function tokenOffsets(values: string[], spaces: string[]): { starts: number[]; e
 }
 
 function analyze(text: string): TextAnalysis {
-	const winkNlp = loadNlp();
-	const its = winkNlp.its;
-	const doc = winkNlp.readDoc(text);
+	const nlp = winkNlp.get();
+	const its = nlp.its;
+	const doc = nlp.readDoc(text);
 	const tokens = doc.tokens();
 	const { starts, ends } = tokenOffsets(tokens.out(its.value) as string[], tokens.out(its.precedingSpaces) as string[]);
 	const entitySpans = doc.entities().out(its.span) as number[][];

@@ -22,9 +22,7 @@ export const entities = defineStep({
 			text: 'Order #4411: we charged $249.99 on 12 March 2002. Questions? Mail billing@shop.example or see http://shop.example/faq'
 		}
 	],
-	async load() {
-		loadNlp();
-	},
+	load: loadNlp,
 	run({ text }, { debug }) {
 		const found = analyzeText(text).entities;
 		return {

@@ -1,7 +1,6 @@
-import Sentiment from 'sentiment';
-import vader from 'vader-sentiment';
 import { z } from 'zod';
 import { defineStep, display } from '../../kit';
+import { loadedModel } from '../artifacts';
 import { analyzeText, loadNlp } from '../nlp';
 
 const sentimentModelSchema = z
@@ -24,7 +23,11 @@ interface Scorer {
 	sentences: (text: string) => ScoredSentence[];
 }
 
-const afinn = new Sentiment();
+/** Imported on load, like wink-nlp's model (see nlp.ts). */
+const lexicons = loadedModel('sentiment lexicon', async () => {
+	const [{ default: Sentiment }, { default: vader }] = await Promise.all([import('sentiment'), import('vader-sentiment')]);
+	return { afinn: new Sentiment(), vader };
+});
 /** VADER's own normalisation of a sum of word scores into -1..1, so AFINN sums compare with the others. */
 const normalizeSum = (sum: number) => sum / Math.sqrt(sum * sum + 15);
 /** VADER's usual cut-offs, applied to every model. */
@@ -34,8 +37,8 @@ function sentencesOf(text: string): string[] {
 	return analyzeText(text).sentences.map(({ start, end }) => text.slice(start, end));
 }
 
-const vaderScore = (sentence: string) => vader.SentimentIntensityAnalyzer.polarity_scores(sentence).compound;
-const afinnScore = (text: string) => normalizeSum(afinn.analyze(text).score);
+const vaderScore = (sentence: string) => lexicons.get().vader.SentimentIntensityAnalyzer.polarity_scores(sentence).compound;
+const afinnScore = (text: string) => normalizeSum(lexicons.get().afinn.analyze(text).score);
 const mean = (values: number[]) => (values.length ? values.reduce((sum, x) => sum + x, 0) / values.length : 0);
 
 const scorers: Record<SentimentModel, Scorer> = {
@@ -82,7 +85,7 @@ export const sentiment = defineStep({
 		{ text: 'I am very disappointed: the order never arrived and nobody answers.', model: 'wink' }
 	],
 	async load() {
-		loadNlp();
+		await Promise.all([loadNlp(), lexicons.load()]);
 	},
 	run({ text, model }, { debug }) {
 		const scorer = scorers[model];
