@@ -16,7 +16,7 @@ import { startBatch } from '../server/batch/runner.ts';
 
 const HELP = `Usage: npm run bench -- batch [--pipeline <name>] [--dataset test] [--sample N] [--rounds N] [--items N] [--json]
 
-1. items/s over --sample items (default 5,000: --dataset repeated under new ids): the bare in-process
+1. items/s over --sample items (default 10,000: --dataset repeated under new ids): the bare in-process
    loop (runPipeline + score, one core) vs a full batch run (workers, SQLite, metrics, report) with
    one worker and with the default pool (${availableParallelism()} workers here), in --rounds rounds (default 3,
    medians reported). Both start cold: the bare loop in a fresh process, timed from importing the
@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
 	options: {
 		pipeline: { type: 'string' },
 		dataset: { type: 'string', default: 'test' },
-		sample: { type: 'string', default: '5000' },
+		sample: { type: 'string', default: '10000' },
 		rounds: { type: 'string', default: '3' },
 		items: { type: 'string', default: '100000' },
 		json: { type: 'boolean' },
