@@ -27,8 +27,11 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
 		request.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
 		request.on('error', reject);
-		// After 'end' this settles nothing; before it, the connection broke.
-		request.on('close', () => reject(new Error('Request closed before its body was complete')));
+		// Before the whole body came, the connection broke. After it there is nothing to settle, and no
+		// Error to build: its stack trace cost more per request than all the routing.
+		request.on('close', () => {
+			if (!request.complete) reject(new Error('Request closed before its body was complete'));
+		});
 	});
 }
 

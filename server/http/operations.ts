@@ -1,5 +1,7 @@
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { App } from '../app';
+import type { Context } from '../context';
+import { type DirectProcedure, callDirect, directDefinitionOf } from '../direct-procedure';
 import { REST_BASE_PATH } from '../openapi';
 import { createCallerFactory } from '../trpc';
 import { type ApiResult, procedureErrorResult } from './results';
@@ -10,6 +12,8 @@ export interface Operation {
 	pattern: RegExp;
 	/** Dotted tRPC path of the procedure, e.g. `steps.parse`. */
 	procedure: string;
+	/** The procedure's plain definition, when it has one: called without tRPC's plumbing. */
+	direct?: DirectProcedure;
 }
 
 /** Methods whose input is the JSON body. */
@@ -25,7 +29,8 @@ export function operationsOf(app: App): Operation[] {
 	return Object.entries(app.router._def.procedures).flatMap(([procedure, definition]) => {
 		const { openapi } = ((definition as { _def: { meta?: OpenApiMeta } })._def.meta ?? {}) as OpenApiMeta;
 		if (!openapi || openapi.enabled === false) return [];
-		return [{ method: openapi.method, pattern: pathPattern(openapi.path), procedure }];
+		const direct = directDefinitionOf(definition);
+		return [{ method: openapi.method, pattern: pathPattern(openapi.path), procedure, ...(direct && { direct }) }];
 	});
 }
 
@@ -35,19 +40,24 @@ export function findOperation(operations: Operation[], method: string, pathname:
 }
 
 /**
- * Calls JSON-body operations through the router, with the body and path parameters as input.
+ * Calls JSON-body operations with the body and path parameters as input: straight through their
+ * direct definition when they have one (same answers as the router's, less CPU), else through the router.
  * Not through trpc-to-openapi's handler: it coerces every number and boolean inside the input schema
  * (and mutates the pipeline's schemas to do so, so `"false"` became `true`), which only query strings need.
  */
 export function createOperationCaller(app: App) {
 	const createCaller = createCallerFactory(app.router);
+	function callRouter(operation: Operation, ctx: Context, input: unknown): Promise<unknown> {
+		const caller = createCaller(ctx) as unknown as Record<string, unknown>;
+		const call = operation.procedure.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+		return (call as (input: unknown) => Promise<unknown>)(input);
+	}
 	return async (operation: Operation, pathname: string, body: unknown, authorization: string | null): Promise<ApiResult> => {
 		const pathParameters = operation.pattern.exec(pathname)?.groups ?? {};
 		const input = Object.keys(pathParameters).length ? { ...(body as object), ...pathParameters } : body;
 		try {
-			const caller = createCaller(app.contextForAuthorization(authorization)) as unknown as Record<string, unknown>;
-			const call = operation.procedure.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
-			const data = await (call as (input: unknown) => Promise<unknown>)(input);
+			const ctx = app.contextForAuthorization(authorization);
+			const data = await (operation.direct ? callDirect(operation.direct, ctx, input) : callRouter(operation, ctx, input));
 			return { status: 200, body: data ?? null };
 		} catch (error) {
 			return procedureErrorResult(error, operation.procedure);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AnyPipeline, manifest, manifestSchema, pipelineRunSchema, runPipeline } from '../../src/lib/pipeline';
+import { directProcedure } from '../direct-procedure';
 import { protectedProcedure, router } from '../trpc';
 
 /** What running the pipeline or a step can answer besides 200 (the OpenAPI document adds the body checks). */
@@ -29,8 +30,8 @@ type RunRequest = z.output<ReturnType<typeof pipelineRequestSchema<AnyPipeline>>
 
 export function createPipelineRouter<P extends AnyPipeline>(pipeline: P) {
 	return router({
-		run: protectedProcedure
-			.meta({
+		run: directProcedure({
+			meta: {
 				openapi: {
 					method: 'POST',
 					path: '/pipeline',
@@ -40,15 +41,16 @@ export function createPipelineRouter<P extends AnyPipeline>(pipeline: P) {
 					summary: `Run the ${pipeline.name} pipeline`,
 					description: `${pipeline.description} Returns the output, the flags used and per-step timings; with \`debug\`, the trace of every step.`
 				}
-			})
-			.input(pipelineRequestSchema(pipeline))
-			.output(pipelineRunSchema(pipeline))
+			},
+			input: pipelineRequestSchema(pipeline),
+			output: pipelineRunSchema(pipeline),
 			// Inside this generic function TypeScript cannot resolve the schemas' types; the procedure's
-			// public types come from the schemas, and the validators check input and output at run time.
-			.mutation(async ({ input }) => {
+			// public types come from the schemas, and the input and output are validated at run time.
+			resolve: ({ input }) => {
 				const request = input as RunRequest;
-				return (await runPipeline(pipeline, request.input, { flags: request.flags, debug: request.debug })) as never;
-			}),
+				return runPipeline(pipeline, request.input, { flags: request.flags, debug: request.debug }) as never;
+			}
+		}),
 
 		manifest: protectedProcedure
 			.meta({

@@ -8,7 +8,8 @@ import {
 	StepError,
 	runStep
 } from '../../src/lib/pipeline';
-import { protectedProcedure, router } from '../trpc';
+import { directProcedure } from '../direct-procedure';
+import { router } from '../trpc';
 import { RUN_ERRORS, debugFlagSchema } from './pipeline';
 
 /** `runStepParse` for step `parse`: operation ids are derived from step names, like REST paths. */
@@ -43,27 +44,26 @@ async function runStepForClient<S extends AnyStep>(step: S, input: unknown, debu
 type StepRequest = z.output<ReturnType<typeof stepRequestSchema<AnyStep>>>;
 
 function stepProcedure<S extends AnyStep>(step: S) {
-	return (
-		protectedProcedure
-			.meta({
-				openapi: {
-					method: 'POST',
-					path: `/steps/${step.name}`,
-					operationId: stepOperationId(step.name),
-					tags: ['steps'],
-					errorResponses: RUN_ERRORS,
-					summary: `Run step "${step.name}" alone`,
-					description: step.description
-				}
-			})
-			.input(stepRequestSchema(step))
-			.output(stepRunSchema(step))
-			// Typed by the schemas, validated at run time: see createPipelineRouter.
-			.mutation(async ({ input }) => {
-				const request = input as StepRequest;
-				return (await runStepForClient(step, request.input, request.debug)) as never;
-			})
-	);
+	return directProcedure({
+		meta: {
+			openapi: {
+				method: 'POST',
+				path: `/steps/${step.name}`,
+				operationId: stepOperationId(step.name),
+				tags: ['steps'],
+				errorResponses: RUN_ERRORS,
+				summary: `Run step "${step.name}" alone`,
+				description: step.description
+			}
+		},
+		input: stepRequestSchema(step),
+		output: stepRunSchema(step),
+		// Typed by the schemas, validated at run time: see createPipelineRouter.
+		resolve: ({ input }) => {
+			const request = input as StepRequest;
+			return runStepForClient(step, request.input, request.debug) as never;
+		}
+	});
 }
 
 export type StepProcedures<P extends AnyPipeline> = {

@@ -1,5 +1,9 @@
+import { TRPCClientError } from '@trpc/client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, expectSameOnBothPaths, openApiDocument, operationsOf } from './request';
+import { createTrpcClient } from '../../clients/trpc';
+import { apiError } from '../../server/http/results';
+import { baseUrl, call, expectSameOnBothPaths, openApiDocument, operationsOf } from './request';
+import { withoutTimings } from './timings';
 
 const encoder = new TextEncoder();
 
@@ -68,5 +72,41 @@ describe('the node fast path', () => {
 		for (const body of [withBom, invalidUtf8]) await expectSameOnBothPaths((type) => post('/api/v1/pipeline', body, type));
 		const queried = await expectSameOnBothPaths((type) => post('/api/v1/pipeline?debug=true', json, type));
 		expect(queried.status).toBe(200);
+	});
+
+	it('answers as the tRPC endpoint, whose procedures share their definitions with it', async () => {
+		const trpc = createTrpcClient({ baseUrl }) as unknown as Record<
+			string,
+			Record<string, { mutate: (input: unknown) => Promise<unknown> }>
+		>;
+		/** tRPC's answer from the procedure behind a REST path, as REST words it: the data, or the API's error body. */
+		async function viaTrpc(path: string, body: unknown) {
+			const [group, name] = path === '/api/v1/pipeline' ? ['pipeline', 'run'] : ['steps', path.split('/').pop() ?? ''];
+			try {
+				return { status: 200, body: withoutTimings(JSON.parse(JSON.stringify(await trpc[group][name].mutate(body)))) };
+			} catch (error) {
+				if (!(error instanceof TRPCClientError)) throw error;
+				const { httpStatus, code, issues, step, trace } = error.data;
+				return { status: httpStatus, body: withoutTimings(apiError(code, error.message, { issues, step, trace })) };
+			}
+		}
+		const wrong = [null, [1, 2], { input: { nope: 1 }, debug: 'yes' }, { input: 42 }];
+		const cases = [
+			...[{ path: '/api/v1/pipeline', value: pipelineExample }, ...stepExamples].flatMap(({ path, value }) =>
+				[false, true].map((debug) => ({ path, body: { ...(value as object), debug } }))
+			),
+			...bodyPaths.flatMap((path) => wrong.map((body) => ({ path, body }))),
+			{ path: '/api/v1/pipeline', body: { ...(pipelineExample as object), flags: { noSuchFlag: true } } }
+		];
+		const statuses = new Set<number>();
+		for (const { path, body } of cases) {
+			const fast = await post(path, JSON.stringify(body), 'application/json');
+			expect(fast.headers.get('content-length'), 'the fast path answered').not.toBeNull();
+			expect({ status: fast.status, body: withoutTimings(fast.body) }, `${path} ${JSON.stringify(body)}`).toEqual(
+				await viaTrpc(path, body)
+			);
+			statuses.add(fast.status);
+		}
+		expect([...statuses].sort()).toEqual([200, 400]);
 	});
 });

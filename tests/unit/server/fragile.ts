@@ -22,6 +22,16 @@ const broken = defineStep({
 	run: () => ({ output: { count: 'many' as unknown as number } })
 });
 
+/** The kit does not check debug data against the step's debug schema; the procedures' output validation does. */
+const brokenDebug = defineStep({
+	name: 'brokenDebug',
+	description: 'Returns debug data its own debug schema rejects.',
+	input: z.object({}),
+	output: z.object({}),
+	debug: z.object({ count: z.number() }),
+	run: () => ({ output: {}, debug: { count: 'many' as unknown as number } })
+});
+
 export const fragile = definePipeline({
 	name: 'fragile',
 	description: 'A pipeline that fails on demand (tests only).',
@@ -29,7 +39,7 @@ export const fragile = definePipeline({
 	input: z.object({ text: z.string().max(100) }),
 	output: z.object({ text: z.string() }),
 	flags: z.object({ crash: z.boolean().default(false).describe('Throw a bug outside any step') }),
-	steps: [echo, broken],
+	steps: [echo, broken, brokenDebug],
 	examples: [{ name: 'hello', input: { text: 'hello' } }],
 	async run(input, ctx) {
 		if (ctx.flags.crash) throw new TypeError('undefined is not a function (internal detail /srv/secret)');

@@ -85,6 +85,7 @@ describe('the node fast path', () => {
 			['/api/v1/steps/echo', { input: { text: 'boom' } }],
 			['/api/v1/pipeline', { input: { text: 'x' }, flags: { crash: true } }],
 			['/api/v1/steps/brokenOutput', { input: {} }],
+			['/api/v1/steps/brokenDebug', { input: {}, debug: true }],
 			['/api/v1/pipeline', { input: { text: 'x'.repeat(101) } }]
 		] as const;
 		for (const [path, body] of cases) {

@@ -38,7 +38,8 @@ describe('createAppRouter', () => {
 		const router = createAppRouter(fragile);
 		expect(Object.keys(router._def.procedures).filter((p) => p.startsWith('steps.'))).toEqual([
 			'steps.echo',
-			'steps.brokenOutput'
+			'steps.brokenOutput',
+			'steps.brokenDebug'
 		]);
 	});
 
@@ -95,7 +96,8 @@ describe('createAppRouter', () => {
 		const fragileCaller = callerFor(fragile);
 		for (const call of [
 			() => fragileCaller.pipeline.run({ input: { text: 'x' }, flags: { crash: true } }),
-			() => fragileCaller.steps.brokenOutput({ input: {} })
+			() => fragileCaller.steps.brokenOutput({ input: {} }),
+			() => fragileCaller.steps.brokenDebug({ input: {}, debug: true })
 		]) {
 			const error = await trpcError(call());
 			expect(error.code).toBe('INTERNAL_SERVER_ERROR');
