@@ -9,10 +9,13 @@ import { Worker } from 'node:worker_threads';
 import { openDb } from '../db/client.ts';
 import { getRun, listRuns } from '../db/queries/runs.ts';
 import { compareRuns } from '../server/batch/compare.ts';
-import { readDataset, resolveDataset } from '../server/batch/dataset.ts';
+import { encodeItems, readDataset, resolveDataset } from '../server/batch/dataset.ts';
 import { defaultPipelineName } from '../server/pipeline.ts';
-import { loadPipeline } from '../server/batch/registry.ts';
+import { DEFAULT_REGISTRY, loadPipeline } from '../server/batch/registry.ts';
+import { workerResourceLimits } from '../server/batch/pool.ts';
 import { startBatch } from '../server/batch/runner.ts';
+import { bundleWorker } from '../server/batch/worker-bundle.ts';
+import { resolveFlags } from '../src/lib/pipeline/kit/index.ts';
 
 const HELP = `Usage: npm run bench -- batch [--pipeline <name>] [--dataset test] [--sample N] [--rounds N] [--items N] [--json]
 
@@ -21,9 +24,10 @@ const HELP = `Usage: npm run bench -- batch [--pipeline <name>] [--dataset test]
    one worker and with the default pool (${availableParallelism()} workers here), in --rounds rounds (default 3,
    medians reported). Both start cold: the bare loop in a fresh process, timed from importing the
    pipeline; the batch from startBatch, so its workers import and load the pipeline too. Time to the
-   first result is reported apart. Every round also measures the pool's ceiling on this machine: a
-   pure CPU loop in one thread vs in ${availableParallelism()} threads at once (a shared host's other tenants can
-   take a core away for minutes).
+   first result is reported apart. Every round also measures the pool's ceilings on this machine
+   (a shared host's other tenants can take a core away for minutes): ${availableParallelism()} threads evaluating
+   items at once through the workers' own module vs one thread (models loaded; no main thread,
+   SQLite or messages), and a pure CPU loop in ${availableParallelism()} threads vs one.
    Targets: one worker >= 90% of the bare loop; the default pool >= 1.7x one worker (2 cores).
 2. Peak RSS of \`npm run batch\` over --items items (default 100,000: the dataset repeated under new
    ids), read from /proc while it runs. Target < 500 MB.
@@ -68,6 +72,47 @@ async function cpuScaling(threads) {
 	const started = performance.now();
 	await Promise.all(Array.from({ length: threads }, loop));
 	return (threads * one) / (performance.now() - started);
+}
+
+const PIPELINE_LOOP = `const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.bundle).then(async ({ default: evaluate }) => {
+	let items = 0;
+	const started = performance.now();
+	for (const chunk of workerData.chunks) items += (await evaluate({ flags: workerData.flags, items: chunk })).length;
+	parentPort.postMessage(items / ((performance.now() - started) / 1000));
+});`;
+
+/** The first `count` items of a file as the runner sends them to workers, 16 to a chunk. */
+async function workerChunks(file, count) {
+	const items = [];
+	for await (const record of readDataset(resolveDataset(file))) {
+		if (record.kind === 'item') items.push(record);
+		if (items.length === count) break;
+	}
+	return Array.from({ length: Math.ceil(items.length / 16) }, (_, i) => encodeItems(items.slice(i * 16, (i + 1) * 16)));
+}
+
+/**
+ * How much more N threads evaluate at once than one thread alone, each looping over the same items
+ * through the batch workers' own module (models loaded first; no main thread, SQLite or messages):
+ * the most a pool of N workers can gain on this machine for this pipeline.
+ */
+async function pipelineScaling(threads, chunks) {
+	const bundle = await bundleWorker(DEFAULT_REGISTRY);
+	const flags = resolveFlags(await loadPipeline(pipelineName), {});
+	const loop = () =>
+		new Promise((resolve, reject) =>
+			new Worker(PIPELINE_LOOP, {
+				eval: true,
+				workerData: { pipeline: pipelineName, bundle, flags, chunks },
+				resourceLimits: workerResourceLimits()
+			})
+				.once('message', resolve)
+				.once('error', reject)
+		);
+	const one = await loop();
+	const all = await Promise.all(Array.from({ length: threads }, loop));
+	return all.reduce((sum, rate) => sum + rate, 0) / one;
 }
 
 /**
@@ -185,13 +230,15 @@ try {
 	log(`bench batch: pipeline ${pipelineName}, dataset ${args.dataset}, ${availableParallelism()} cores`);
 	const count = sample;
 	const file = await writeRepeated(count, 'sample.jsonl');
+	const chunks = await workerChunks(file, Math.min(count, 2500));
 	// The machine's speed drifts (shared host): each round measures them all close together, in a
 	// rotated order, and the ratios are the medians of the rounds' own ratios.
 	const contenders = {
 		bare: () => bareLoop(file),
 		one: () => batchRate(file, 1),
 		pool: () => batchRate(file, availableParallelism()),
-		machine: () => cpuScaling(availableParallelism())
+		machine: () => cpuScaling(availableParallelism()),
+		pipelineCeiling: () => pipelineScaling(availableParallelism(), chunks)
 	};
 	const rounds = [];
 	for (let round = 0; round < Number(args.rounds); round++) {
@@ -201,7 +248,7 @@ try {
 		const result = {};
 		for (const name of order) result[name] = await contenders[name]();
 		log(
-			`  bare ${result.bare.toFixed(1)}, 1 worker ${result.one.itemsPerSecond.toFixed(1)}, ${availableParallelism()} workers ${result.pool.itemsPerSecond.toFixed(1)} items/s; machine ${result.machine.toFixed(2)}x`
+			`  bare ${result.bare.toFixed(1)}, 1 worker ${result.one.itemsPerSecond.toFixed(1)}, ${availableParallelism()} workers ${result.pool.itemsPerSecond.toFixed(1)} items/s; ceilings: pipeline ${result.pipelineCeiling.toFixed(2)}x, CPU loop ${result.machine.toFixed(2)}x`
 		);
 		rounds.push(result);
 	}
@@ -219,6 +266,7 @@ try {
 	const poolVsOneWorker = median(rounds.map((r) => r.pool.itemsPerSecond / r.one.itemsPerSecond));
 	// The host's other tenants can take a core away for minutes: the ceiling is measured in every round.
 	const machineScaling = median(rounds.map((r) => r.machine));
+	const pipelineScalingHere = median(rounds.map((r) => r.pipelineCeiling));
 
 	log(`peak RSS over ${bigItems} items (a long run: ~${Math.round(bigItems / pool.itemsPerSecond / 60)} min)...`);
 	const bigFile = await writeRepeated(bigItems, 'repeated.jsonl');
@@ -247,6 +295,7 @@ try {
 		oneWorkerVsBare,
 		poolVsOneWorker,
 		machineThreadScaling: machineScaling,
+		pipelineThreadScaling: pipelineScalingHere,
 		bigItems,
 		bigRunSeconds: big.seconds,
 		peakRssMb: big.peakRssMb,
@@ -271,8 +320,9 @@ try {
 			`  batch, ${figures.cores} workers   ${pool.itemsPerSecond.toFixed(1)} items/s = ${figures.poolVsOneWorker.toFixed(2)}x one worker`
 		);
 		console.log(
-			`  machine            ${figures.cores} threads of a pure CPU loop = ${machineScaling.toFixed(2)}x one thread (the pool's ceiling here)`
+			`  pool ceiling       ${figures.cores} threads evaluating at once = ${pipelineScalingHere.toFixed(2)}x one thread (this pipeline, this machine)`
 		);
+		console.log(`  machine            ${figures.cores} threads of a pure CPU loop = ${machineScaling.toFixed(2)}x one thread`);
 		console.log(`  peak RSS           ${big.peakRssMb.toFixed(0)} MB over ${bigItems} items (${big.seconds.toFixed(0)} s)`);
 		console.log(
 			`  compare            ${compareSeconds.toFixed(2)} s for two ${bigItems}-item runs (${comparison.changes.length} changed)`
