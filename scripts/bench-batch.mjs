@@ -24,7 +24,8 @@ const HELP = `Usage: npm run bench -- batch [--pipeline <name>] [--dataset test]
    one worker and with the default pool (${availableParallelism()} workers here), in --rounds rounds (default 3,
    medians reported). Both start cold: the bare loop in a fresh process, timed from importing the
    pipeline; the batch from startBatch, so its workers import and load the pipeline too. Time to the
-   first result is reported apart. Every round also measures the pool's ceilings on this machine
+   first result is reported apart, and the rates from the first item's end to the last's (what a
+   long run approaches). Every round also measures the pool's ceilings on this machine
    (a shared host's other tenants can take a core away for minutes): ${availableParallelism()} threads evaluating
    items at once through the workers' own module vs one thread (models loaded; no main thread,
    SQLite or messages), and a pure CPU loop in ${availableParallelism()} threads vs one.
@@ -128,16 +129,31 @@ async function bareLoop(file) {
 	child.stdout.on('data', (chunk) => (stdout += chunk));
 	const [code] = await once(child, 'exit');
 	if (code !== 0) throw new Error(`the bare loop exited ${code}`);
-	return JSON.parse(stdout).itemsPerSecond;
+	return JSON.parse(stdout);
 }
 
-/** The --bare child: prints {"itemsPerSecond"} of the loop, timed from importing the pipeline. */
+/** Items/s from the first item's end to the last one's: the rate once start-up is paid. */
+function steadyRate() {
+	let first;
+	let last;
+	return {
+		record: (done) => {
+			const now = performance.now();
+			first ??= { done, now };
+			last = { done, now };
+		},
+		itemsPerSecond: () => (last && last.now > first.now ? (last.done - first.done) / ((last.now - first.now) / 1000) : 0)
+	};
+}
+
+/** The --bare child: prints the loop's items/s, timed from importing the pipeline, and its steady rate. */
 async function runBareLoop(file) {
 	const started = performance.now();
 	const { runPipeline } = await import('../src/lib/pipeline/index.ts');
 	const pipeline = await loadPipeline(pipelineName);
 	await pipeline.load();
 	let items = 0;
+	const steady = steadyRate();
 	for await (const record of readDataset(resolveDataset(file))) {
 		if (record.kind !== 'item') continue;
 		try {
@@ -147,22 +163,27 @@ async function runBareLoop(file) {
 		} catch {
 			// A failing item costs its time, as in a batch run.
 		}
-		items++;
+		steady.record(++items);
 	}
-	console.log(JSON.stringify({ itemsPerSecond: items / ((performance.now() - started) / 1000) }));
+	const itemsPerSecond = items / ((performance.now() - started) / 1000);
+	console.log(JSON.stringify({ itemsPerSecond, steadyItemsPerSecond: steady.itemsPerSecond() }));
 }
 
 async function batchRate(file, concurrency) {
 	const db = openDb(path.join(scratch, `rate-${concurrency}.db`));
 	const started = performance.now();
 	let firstResultMs = 0;
-	const onProgress = () => (firstResultMs ||= performance.now() - started);
+	const steady = steadyRate();
+	const onProgress = ({ done }) => {
+		firstResultMs ||= performance.now() - started;
+		steady.record(done);
+	};
 	const reportsDir = path.join(scratch, 'reports');
 	const { run } = await startBatch({ db, pipeline: pipelineName, dataset: file, concurrency, onProgress, reportsDir });
 	const seconds = (performance.now() - started) / 1000;
 	db.$client.close();
 	if (run.status !== 'done') throw new Error(`batch with ${concurrency} workers ended ${run.status}: ${run.failure}`);
-	return { itemsPerSecond: run.itemsDone / seconds, firstResultMs };
+	return { itemsPerSecond: run.itemsDone / seconds, steadyItemsPerSecond: steady.itemsPerSecond(), firstResultMs };
 }
 
 /** The dataset repeated under new ids until it has `count` items, streamed to disk. */
@@ -248,12 +269,12 @@ try {
 		const result = {};
 		for (const name of order) result[name] = await contenders[name]();
 		log(
-			`  bare ${result.bare.toFixed(1)}, 1 worker ${result.one.itemsPerSecond.toFixed(1)}, ${availableParallelism()} workers ${result.pool.itemsPerSecond.toFixed(1)} items/s; ceilings: pipeline ${result.pipelineCeiling.toFixed(2)}x, CPU loop ${result.machine.toFixed(2)}x`
+			`  bare ${result.bare.itemsPerSecond.toFixed(1)}, 1 worker ${result.one.itemsPerSecond.toFixed(1)}, ${availableParallelism()} workers ${result.pool.itemsPerSecond.toFixed(1)} items/s; ceilings: pipeline ${result.pipelineCeiling.toFixed(2)}x, CPU loop ${result.machine.toFixed(2)}x`
 		);
 		rounds.push(result);
 	}
 	const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
-	const bare = median(rounds.map((r) => r.bare));
+	const bare = median(rounds.map((r) => r.bare.itemsPerSecond));
 	const one = {
 		itemsPerSecond: median(rounds.map((r) => r.one.itemsPerSecond)),
 		firstResultMs: median(rounds.map((r) => r.one.firstResultMs))
@@ -262,8 +283,11 @@ try {
 		itemsPerSecond: median(rounds.map((r) => r.pool.itemsPerSecond)),
 		firstResultMs: median(rounds.map((r) => r.pool.firstResultMs))
 	};
-	const oneWorkerVsBare = median(rounds.map((r) => r.one.itemsPerSecond / r.bare));
+	const oneWorkerVsBare = median(rounds.map((r) => r.one.itemsPerSecond / r.bare.itemsPerSecond));
 	const poolVsOneWorker = median(rounds.map((r) => r.pool.itemsPerSecond / r.one.itemsPerSecond));
+	// Once start-up is paid (models, compilation): what a long run approaches.
+	const steadyOneWorkerVsBare = median(rounds.map((r) => r.one.steadyItemsPerSecond / r.bare.steadyItemsPerSecond));
+	const steadyPoolVsOneWorker = median(rounds.map((r) => r.pool.steadyItemsPerSecond / r.one.steadyItemsPerSecond));
 	// The host's other tenants can take a core away for minutes: the ceiling is measured in every round.
 	const machineScaling = median(rounds.map((r) => r.machine));
 	const pipelineScalingHere = median(rounds.map((r) => r.pipelineCeiling));
@@ -294,6 +318,8 @@ try {
 		poolItemsPerSecond: pool.itemsPerSecond,
 		oneWorkerVsBare,
 		poolVsOneWorker,
+		steadyOneWorkerVsBare,
+		steadyPoolVsOneWorker,
 		machineThreadScaling: machineScaling,
 		pipelineThreadScaling: pipelineScalingHere,
 		bigItems,
@@ -318,6 +344,9 @@ try {
 		);
 		console.log(
 			`  batch, ${figures.cores} workers   ${pool.itemsPerSecond.toFixed(1)} items/s = ${figures.poolVsOneWorker.toFixed(2)}x one worker`
+		);
+		console.log(
+			`  once started       1 worker ${(steadyOneWorkerVsBare * 100).toFixed(0)}% of bare, ${figures.cores} workers ${steadyPoolVsOneWorker.toFixed(2)}x one worker (rates from the first item's end to the last's)`
 		);
 		console.log(
 			`  pool ceiling       ${figures.cores} threads evaluating at once = ${pipelineScalingHere.toFixed(2)}x one thread (this pipeline, this machine)`
