@@ -211,14 +211,33 @@ function peakRssMb(pid) {
 	}
 }
 
-/** Runs `npm run batch` in a child process over the big dataset, sampling its peak RSS (worker threads included). */
+/** The node process running scripts/batch.mjs below `pid` (npm starts it through a shell). */
+function batchProcess(pid) {
+	for (const queue = [pid]; queue.length;) {
+		const next = queue.shift();
+		try {
+			const [program, ...args] = readFileSync(`/proc/${next}/cmdline`, 'utf8').split('\0');
+			if (path.basename(program) === 'node' && args.includes('scripts/batch.mjs')) return next;
+			queue.push(...readFileSync(`/proc/${next}/task/${next}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+	return undefined;
+}
+
+/** Runs `npm run batch` over the big dataset, sampling the peak RSS of its node process (worker threads included). */
 async function bigRun(file, dbFile) {
-	const child = spawn('node', ['--import', 'tsx', 'scripts/batch.mjs', '--dataset', file, '--pipeline', pipelineName, '--json'], {
+	const child = spawn('npm', ['run', '--silent', 'batch', '--', '--dataset', file, '--pipeline', pipelineName, '--json'], {
 		env: { ...process.env, CONVINCE_DB: dbFile, CONVINCE_REPORTS: path.join(scratch, 'reports') },
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	let peak = 0;
-	const timer = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid))), 250);
+	let batch;
+	const timer = setInterval(() => {
+		batch ??= batchProcess(child.pid);
+		if (batch) peak = Math.max(peak, peakRssMb(batch));
+	}, 250);
 	let stdout = '';
 	child.stdout.on('data', (chunk) => (stdout += chunk));
 	const started = performance.now();

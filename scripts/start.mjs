@@ -43,6 +43,6 @@ const env = { ...process.env, NODE_ENV: 'production', PORT: port, ORIGIN: proces
 const server = $({ env, stdio: 'inherit' })`node server/serve.js build`;
 console.log(`convince: http://localhost:${port}  (API docs: http://localhost:${port}/docs)`);
 if (!args['no-seed'] && existsSync('scripts/seed.mjs')) {
-	await $({ env, stdio: 'inherit' })`node --import tsx scripts/seed.mjs`.nothrow();
+	await $({ env, stdio: 'inherit' })`npm run --silent seed`.nothrow();
 }
 await server;
