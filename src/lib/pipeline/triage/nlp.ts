@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { once } from '../kit';
 import { loadedModel } from './artifacts';
+import { memoByText } from './memo';
 
 /**
  * One wink-nlp pass over a text, shared by the entities and sentiment steps: the pipeline hands both
@@ -33,8 +34,6 @@ export interface TextAnalysis {
 
 /** Only the annotations the steps read: part-of-speech tagging, the costliest, is left out. */
 const PIPE = ['sbd', 'negation', 'sentiment', 'ner'];
-
-let memo: { text: string; analysis: TextAnalysis } | undefined;
 
 /**
  * wink-nlp caches a token's type the first time it meets its text, so a number first seen inside,
@@ -97,8 +96,5 @@ function analyze(text: string): TextAnalysis {
 	};
 }
 
-/** Entities, sentences and sentiment of `text`; the last result is memoised. */
-export function analyzeText(text: string): TextAnalysis {
-	if (memo?.text !== text) memo = { text, analysis: analyze(text) };
-	return memo.analysis;
-}
+/** Entities, sentences and sentiment of `text`, computed once for both steps that read them. */
+export const analyzeText = memoByText(analyze);

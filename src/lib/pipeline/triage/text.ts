@@ -1,3 +1,5 @@
+import { memoByText } from './memo';
+
 /** A huge body costs no more than its first characters: enough to classify and search any real mail. */
 export const MAX_TOKENIZED_CHARS = 20_000;
 /** Longer runs are base64, hashes or glued URLs: noise to every model. */
@@ -30,26 +32,23 @@ export function countTerms(terms: Iterable<string>, prefix = ''): Map<string, nu
 	return counts;
 }
 
-let lastText: string | undefined;
-let lastTokens: readonly string[] = [];
-let lastCounts: TermCounts | undefined;
-
 /**
- * Tokens of a mail body. Spam, route and similar all read the same body in one pipeline run, so the
- * last result is kept: the body is tokenised once per mail.
+ * A mail body's tokens and (on demand) term counts: spam, route and similar all read the same body in
+ * one pipeline run, so it is tokenised and counted once per mail.
  */
+const bodyTerms = memoByText((text) => ({
+	tokens: Object.freeze(splitTokens(text)) as readonly string[],
+	counts: undefined as TermCounts | undefined
+}));
+
+/** Tokens of a mail body (see bodyTerms). */
 export function tokenize(text: string): readonly string[] {
-	if (text !== lastText) {
-		lastTokens = Object.freeze(splitTokens(text));
-		lastCounts = undefined;
-		lastText = text;
-	}
-	return lastTokens;
+	return bodyTerms(text).tokens;
 }
 
-/** Term counts of a mail body, kept like `tokenize`'s tokens: every model reads counts, so they are counted once too. */
+/** Term counts of a mail body: every model reads counts, so they are counted once too. */
 export function tokenCounts(text: string): TermCounts {
-	const tokens = tokenize(text);
-	lastCounts ??= countTerms(tokens);
-	return lastCounts;
+	const terms = bodyTerms(text);
+	terms.counts ??= countTerms(terms.tokens);
+	return terms.counts;
 }
