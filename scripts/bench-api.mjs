@@ -13,23 +13,26 @@ const { values: args } = parseArgs({
 		duration: { type: 'string', default: '10' },
 		connections: { type: 'string', default: '10' },
 		'no-build': { type: 'boolean', default: false },
-		dataset: { type: 'string' },
+		dataset: { type: 'string', default: 'test' },
+		examples: { type: 'boolean', default: false },
 		items: { type: 'string', default: '300' },
 		help: { type: 'boolean', short: 'h' }
 	}
 });
 if (args.help) {
-	console.log(`Usage: node scripts/bench-api.mjs [--json] [--duration <s>] [--connections <n>] [--no-build] [--dataset <name|path>] [--items <n>]
+	console.log(`Usage: node scripts/bench-api.mjs [--json] [--duration <s>] [--connections <n>] [--no-build] [--dataset <name|path>] [--items <n>] [--examples]
 
 Builds the app into build-bench, starts it in production mode (server/serve.js), and measures with autocannon:
-  - a raw node:http JSON echo server (baseline for HTTP cost),
-  - the JSON 404 of an unknown /api path (what SvelteKit costs before any API code),
+  - a raw node:http JSON echo server (baseline for HTTP cost), sent the cheap step's bodies,
+  - the JSON 404 of an unknown /api path (what SvelteKit costs before any API code), same bodies,
   - REST POST /api/v1/steps/<cheap step> (parse when the pipeline has it), on the node fast path and
     again through SvelteKit's route (sent as application/json; charset=utf-8, which the fast path leaves),
   - REST POST /api/v1/pipeline, against the same pipeline run in-process on one core.
-Pipeline requests cycle through the pipeline's documented examples, or the first --items inputs of
---dataset (a batch dataset name such as \`test\`, or a .jsonl/.csv path). Targets: cheap step >= 50% of the echo
-baseline's requests/s; REST pipeline within 15% of the in-process pipeline.`);
+Pipeline requests cycle through the first --items (300) inputs of --dataset (a batch dataset name,
+default \`test\`, or a .jsonl/.csv path), or with --examples through the pipeline's documented examples
+(a handful of inputs repeated: the pipeline's per-text memos then skip most of the work, in-process
+more than over HTTP). Targets: cheap step >= 50% of the echo baseline's requests/s; REST pipeline
+within 15% of the in-process pipeline.`);
 	process.exit(0);
 }
 const duration = Number(args.duration);
@@ -41,7 +44,7 @@ const { pipelines, runPipeline } = await tsImport('../src/lib/pipeline/index.ts'
 const pipeline = pipelines[setup.testPipeline];
 /** What the pipeline requests send: documented examples, or real items of a dataset. */
 async function pipelineRequests() {
-	if (!args.dataset)
+	if (args.examples)
 		return (pipeline.examples ?? []).map((example) => ({
 			input: example.input,
 			...(example.flags ? { flags: example.flags } : {})
@@ -56,7 +59,9 @@ async function pipelineRequests() {
 }
 const examples = await pipelineRequests();
 if (!examples.length)
-	throw new Error(`Nothing to send: pipeline ${pipeline.name} documents no examples and no --dataset was given`);
+	throw new Error(
+		`Nothing to send: ${args.examples ? `pipeline ${pipeline.name} documents no examples` : `no items in ${args.dataset}`}`
+	);
 const cheapStep = pipeline.steps.find((step) => step.name === 'parse') ?? pipeline.steps[0];
 
 /** A JSON echo server on raw node:http in its own process, as the app server is: the floor any HTTP API pays. */
@@ -160,9 +165,9 @@ const stepBodies = (cheapStep.examples ?? []).map((input) => ({ input }));
 let rows;
 try {
 	rows = {
-		echo: await load('node:http JSON echo', echo.baseUrl, examples, echo.pid),
+		echo: await load('node:http JSON echo', echo.baseUrl, stepBodies, echo.pid),
 		// What any SvelteKit route costs before our code runs: the JSON 404 of /api/<unknown>, same bodies.
-		kitFloor: await load('SvelteKit floor (404)', `${app.baseUrl}/api/unknown`, examples, app.pid, { expectedStatus: 404 }),
+		kitFloor: await load('SvelteKit floor (404)', `${app.baseUrl}/api/unknown`, stepBodies, app.pid, { expectedStatus: 404 }),
 		step: await load(`REST steps/${cheapStep.name}`, stepUrl, stepBodies, app.pid),
 		// The same requests through SvelteKit's REST route: the node fast path takes only `application/json` exactly.
 		kitStep: await load('  same via SvelteKit', stepUrl, stepBodies, app.pid, { contentType: 'application/json; charset=utf-8' }),
@@ -181,7 +186,7 @@ const ratios = {
 	restPipelineVsInProcessPerCore: rows.pipeline.perCoreSecond / rows.inProcess.perCoreSecond
 };
 const targets = { stepVsEcho: 0.5, restPipelineVsInProcess: 0.85 };
-const inputs = args.dataset ? `${examples.length} items of ${args.dataset}` : `${examples.length} documented examples`;
+const inputs = args.examples ? `${examples.length} documented examples` : `${examples.length} items of ${args.dataset}`;
 const report = { pipeline: pipeline.name, inputs, cheapStep: cheapStep.name, duration, connections, rows, ratios, targets };
 
 if (args.json) {
