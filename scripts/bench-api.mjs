@@ -29,7 +29,7 @@ Builds the app into build-bench, starts it in production mode (server/serve.js),
     again through SvelteKit's route (sent as application/json; charset=utf-8, which the fast path leaves),
   - REST POST /api/v1/pipeline, against the same pipeline run in-process on one core.
 Pipeline requests cycle through the first --items (300) inputs of --dataset (a batch dataset name,
-default \`test\`, or a .jsonl/.csv path), or with --examples through the pipeline's documented examples
+default \`test\`: the triage test split, or a .jsonl/.csv path), or with --examples through the pipeline's documented examples
 (a handful of inputs repeated: the pipeline's per-text memos then skip most of the work, in-process
 more than over HTTP). Targets: cheap step >= 50% of the echo baseline's requests/s; REST pipeline
 within 15% of the in-process pipeline.`);

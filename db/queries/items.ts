@@ -73,13 +73,6 @@ function* byLine<Row extends { line: number }>(page: (after: number, limit: numb
 
 const ofRunAfter = (runId: number, line: number) => and(eq(runItemsTable.runId, runId), gt(runItemsTable.line, line));
 
-/** A run's items in dataset order. */
-export function iterateRunItems(db: Db, runId: number): Generator<RunItem> {
-	return byLine((after, limit) =>
-		db.select().from(runItemsTable).where(ofRunAfter(runId, after)).orderBy(asc(runItemsTable.line)).limit(limit).all()
-	);
-}
-
 /** What a run's metrics read of each item: scores and times, not the outputs. */
 export function iterateItemMeasures(db: Db, runId: number) {
 	const { line, score, error, durationMs, timings } = runItemsTable;

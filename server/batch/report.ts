@@ -23,6 +23,11 @@ function csvCell(value: unknown): string {
 	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** Stored JSON as the CSV shows it: a JSON string as its text, anything else as its JSON. */
+function storedCell(json: string | null): string | null {
+	return json?.startsWith('"') ? (JSON.parse(json) as string) : json;
+}
+
 function csvRow(item: RunItemAsStored, steps: string[]): string {
 	const stepMs = new Map(item.timings.map((timing) => [timing.step, timing.ms]));
 	const cells = [
@@ -33,9 +38,9 @@ function csvRow(item: RunItemAsStored, steps: string[]): string {
 		item.error?.message,
 		item.durationMs,
 		...steps.map((step) => stepMs.get(step)),
-		item.output,
-		item.label,
-		item.score
+		storedCell(item.output),
+		storedCell(item.label),
+		storedCell(item.score)
 	];
 	return cells.map(csvCell).join(',') + '\n';
 }

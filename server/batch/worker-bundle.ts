@@ -1,6 +1,6 @@
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -11,12 +11,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  */
 const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/convince/', import.meta.url));
 const EVALUATE = fileURLToPath(new URL('./evaluate.ts', import.meta.url));
+/** Builds in flight in this process: the esbuild service stops when none is. */
+let builds = 0;
 /** Bundles unused this long are deleted; every use touches its file. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 
 /** Writes the worker module for this registry (a module exporting `pipelines`) and returns its file URL. */
 export async function bundleWorker(registry: string): Promise<string> {
 	const registryPath = registry.startsWith('file:') ? fileURLToPath(registry) : path.resolve(registry);
+	builds++;
 	const { outputFiles } = await build({
 		stdin: {
 			contents: [
@@ -37,14 +40,14 @@ export async function bundleWorker(registry: string): Promise<string> {
 		tsconfigRaw: {},
 		write: false,
 		logLevel: 'error'
+	}).finally(async () => {
+		// esbuild's service process would otherwise idle beside the batch until it ends (~12 MB).
+		if (--builds === 0) await stop();
 	});
 	const code = outputFiles[0].text;
 	mkdirSync(CACHE_DIR, { recursive: true });
 	const file = path.join(CACHE_DIR, `batch-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-	if (existsSync(file)) {
-		const now = new Date();
-		utimesSync(file, now, now);
-	} else {
+	if (!touch(file)) {
 		// Batches starting together may write the same bundle: a rename replaces it whole.
 		const partial = `${file}.${process.pid}.${Date.now()}.tmp`;
 		writeFileSync(partial, code);
@@ -52,6 +55,17 @@ export async function bundleWorker(registry: string): Promise<string> {
 	}
 	pruneStaleBundles(file);
 	return pathToFileURL(file).href;
+}
+
+/** Marks a bundle as used; false when it is missing (or cannot be touched, then it is written anew). */
+function touch(file: string): boolean {
+	try {
+		const now = new Date();
+		utimesSync(file, now, now);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 function pruneStaleBundles(keep: string): void {
