@@ -25,7 +25,7 @@ if (args.help) {
 Builds the app into build-bench, starts it in production mode (server/serve.js), and measures with autocannon:
   - a raw node:http JSON echo server (baseline for HTTP cost), sent the cheap step's bodies,
   - the JSON 404 of an unknown /api path (what SvelteKit costs before any API code), same bodies,
-  - REST POST /api/v1/steps/<cheap step> (parse when the pipeline has it), on the node fast path and
+  - REST POST /api/v1/steps/<first step> (triage: parse), on the node fast path and
     again through SvelteKit's route (sent as application/json; charset=utf-8, which the fast path leaves),
   - REST POST /api/v1/pipeline, against the same pipeline run in-process on one core.
 Pipeline requests cycle through the first --items (300) inputs of --dataset (a batch dataset name,
@@ -62,7 +62,8 @@ if (!examples.length)
 	throw new Error(
 		`Nothing to send: ${args.examples ? `pipeline ${pipeline.name} documents no examples` : `no items in ${args.dataset}`}`
 	);
-const cheapStep = pipeline.steps.find((step) => step.name === 'parse') ?? pipeline.steps[0];
+// The first step reads the pipeline's own input (triage: parse), so it is the cheap one every pipeline has.
+const cheapStep = pipeline.steps[0];
 
 /** A JSON echo server on raw node:http in its own process, as the app server is: the floor any HTTP API pays. */
 async function startEchoServer() {

@@ -33,6 +33,16 @@ function writeDataset(name: string, count: number): string {
 	return file;
 }
 
+/** Items for the upper-casing fixture pipelines, each labelled with its text upper-cased. */
+function writeShouts(name: string, texts: string[]): string {
+	const file = path.join(scratch, name);
+	writeFileSync(
+		file,
+		texts.map((text, i) => JSON.stringify({ id: i, input: { text }, label: { text: text.toUpperCase() } })).join('\n')
+	);
+	return file;
+}
+
 describe('batch runs in worker threads', () => {
 	it('stores every item with its score, computes the metrics and writes the report', async () => {
 		const db = freshDb();
@@ -89,12 +99,7 @@ describe('batch runs in worker threads', () => {
 	});
 
 	it("records a throwing step's error on its item and finishes the others", async () => {
-		const file = path.join(scratch, 'flaky.jsonl');
-		const texts = ['fine', 'boom here', 'also fine'];
-		writeFileSync(
-			file,
-			texts.map((text, i) => JSON.stringify({ id: i, input: { text }, label: { text: text.toUpperCase() } })).join('\n')
-		);
+		const file = writeShouts('flaky.jsonl', ['fine', 'boom here', 'also fine']);
 		const db = freshDb();
 		const { run } = await startBatch({
 			db,
@@ -111,12 +116,7 @@ describe('batch runs in worker threads', () => {
 	});
 
 	it('records an item that kills its worker (out of memory) as failed, and finishes the rest', async () => {
-		const file = path.join(scratch, 'hungry.jsonl');
-		const texts = ['one', 'two', 'a feast', 'four', 'five'];
-		writeFileSync(
-			file,
-			texts.map((text, i) => JSON.stringify({ id: i, input: { text }, label: { text: text.toUpperCase() } })).join('\n')
-		);
+		const file = writeShouts('hungry.jsonl', ['one', 'two', 'a feast', 'four', 'five']);
 		const db = freshDb();
 		const { run } = await startBatch({
 			db,
