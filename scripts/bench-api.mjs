@@ -1,5 +1,5 @@
 // REST throughput and latency (autocannon on loopback) against baselines measured in the same run.
-// Usage: node scripts/bench-api.mjs [--json] [--duration 10] [--connections 10] [--no-build]
+// Usage: node scripts/bench-api.mjs --help
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,7 +10,8 @@ import { tsImport } from 'tsx/esm/api';
 const { values: args } = parseArgs({
 	options: {
 		json: { type: 'boolean', default: false },
-		duration: { type: 'string', default: '10' },
+		duration: { type: 'string', default: '5' },
+		rounds: { type: 'string', default: '3' },
 		connections: { type: 'string', default: '10' },
 		'no-build': { type: 'boolean', default: false },
 		dataset: { type: 'string', default: 'test' },
@@ -19,8 +20,10 @@ const { values: args } = parseArgs({
 		help: { type: 'boolean', short: 'h' }
 	}
 });
+/** Requests sent to each target before it is measured (at least every body once). */
+const WARM_UP_REQUESTS = 1000;
 if (args.help) {
-	console.log(`Usage: node scripts/bench-api.mjs [--json] [--duration <s>] [--connections <n>] [--no-build] [--dataset <name|path>] [--items <n>] [--examples]
+	console.log(`Usage: node scripts/bench-api.mjs [--json] [--duration <s>] [--rounds <n>] [--connections <n>] [--no-build] [--dataset <name|path>] [--items <n>] [--examples]
 
 Builds the app into build-bench, starts it in production mode (server/serve.js), and measures with autocannon:
   - a raw node:http JSON echo server (baseline for HTTP cost), sent the cheap step's bodies,
@@ -29,13 +32,20 @@ Builds the app into build-bench, starts it in production mode (server/serve.js),
     again through SvelteKit's route (sent as application/json; charset=utf-8, which the fast path leaves),
   - REST POST /api/v1/pipeline, against the same pipeline run in-process on one core.
 Pipeline requests cycle through the first --items (300) inputs of --dataset (a batch dataset name,
-default \`test\`: the triage test split, or a .jsonl/.csv path), or with --examples through the pipeline's documented examples
-(a handful of inputs repeated: the pipeline's per-text memos then skip most of the work, in-process
-more than over HTTP). Targets: cheap step >= 50% of the echo baseline's requests/s; REST pipeline
-within 15% of the in-process pipeline.`);
+default \`test\`: the triage test split, or a .jsonl/.csv path), or with --examples through the pipeline's
+documented examples (a handful of inputs repeated: the pipeline's per-text memos then skip most of the
+work). They are dealt out across the connections, so requests in flight carry different items, as the
+in-process loop runs one item after another. Every target first gets ${WARM_UP_REQUESTS} untimed requests (the
+in-process loop as many runs), so that no figure includes JIT warm-up.
+The targets are measured in --rounds rounds (default 3) of --duration seconds (default 5) each, one
+after another within a round (the step right after the echo, the in-process loop right after the REST
+pipeline), so that a ratio compares figures taken under the same load from the host's other tenants;
+the table shows medians over the rounds and each ratio is the median of its rounds' ratios.
+Targets: cheap step >= 50% of the echo baseline's requests/s; REST pipeline within 15% of the in-process pipeline.`);
 	process.exit(0);
 }
 const duration = Number(args.duration);
+const rounds = Number(args.rounds);
 const connections = Number(args.connections);
 const log = (line) => !args.json && console.error(line);
 
@@ -96,19 +106,31 @@ function cpuMs(pid) {
  * cores shared by autocannon, the server and anything else running, so CPU per request is the figure
  * that compares servers "on one core" whatever else competes; wall-clock requests/s moves with the load.
  */
-async function load(name, url, bodies, serverPid, { expectedStatus = 200, contentType = 'application/json' } = {}) {
+async function load(
+	name,
+	url,
+	bodies,
+	serverPid,
+	{ expectedStatus = 200, contentType = 'application/json', interleave = false, warmUp = true } = {}
+) {
 	log(`measuring ${name} for ${duration} s ...`);
-	const cpuBefore = cpuMs(serverPid);
-	const result = await autocannon({
+	const texts = bodies.map((body) => JSON.stringify(body));
+	const request = { method: 'POST', headers: { 'content-type': contentType } };
+	let sent = 0;
+	const options = {
 		url,
 		connections,
-		duration,
-		requests: bodies.map((body) => ({
-			method: 'POST',
-			headers: { 'content-type': contentType },
-			body: JSON.stringify(body)
-		}))
-	});
+		// Each connection walks the request list from the start, so the connections send the same body at
+		// about the same time. `interleave` deals the bodies out across connections instead: requests in
+		// flight carry different bodies, and a body comes back only once every other one has been sent.
+		requests: interleave
+			? [{ ...request, setupRequest: (req) => ({ ...req, body: texts[sent++ % texts.length] }) }]
+			: texts.map((body) => ({ ...request, body }))
+	};
+	// Untimed warm-up, as the in-process loop gets: the server's JIT compiles the code path first.
+	if (warmUp) await autocannon({ ...options, amount: Math.max(WARM_UP_REQUESTS, texts.length) });
+	const cpuBefore = cpuMs(serverPid);
+	const result = await autocannon({ ...options, duration });
 	const failed =
 		(expectedStatus === 200 ? result.non2xx : result.requests.total - (result.statusCodeStats[expectedStatus]?.count ?? 0)) +
 		result.errors +
@@ -126,10 +148,13 @@ async function load(name, url, bodies, serverPid, { expectedStatus = 200, conten
 }
 
 /** The pipeline run sequentially in this process: what one core does without HTTP. */
-async function inProcess(seconds) {
+async function inProcess(seconds, { warmUp = true } = {}) {
 	log(`measuring the in-process pipeline for ${seconds} s ...`);
 	await pipeline.load();
-	for (const example of examples) await runPipeline(pipeline, example.input, { flags: example.flags });
+	for (let i = 0; warmUp && i < Math.max(WARM_UP_REQUESTS, examples.length); i++) {
+		const example = examples[i % examples.length];
+		await runPipeline(pipeline, example.input, { flags: example.flags });
+	}
 	const latencies = [];
 	const cpuBefore = process.cpuUsage();
 	const deadline = performance.now() + seconds * 1000;
@@ -163,38 +188,87 @@ const echo = await startEchoServer();
 const app = await setup.startTestServer({ buildDir: 'build-bench' });
 const stepUrl = `${app.baseUrl}/api/v1/steps/${cheapStep.name}`;
 const stepBodies = (cheapStep.examples ?? []).map((input) => ({ input }));
-let rows;
-try {
-	rows = {
-		echo: await load('node:http JSON echo', echo.baseUrl, stepBodies, echo.pid),
-		// What any SvelteKit route costs before our code runs: the JSON 404 of /api/<unknown>, same bodies.
-		kitFloor: await load('SvelteKit floor (404)', `${app.baseUrl}/api/unknown`, stepBodies, app.pid, { expectedStatus: 404 }),
-		step: await load(`REST steps/${cheapStep.name}`, stepUrl, stepBodies, app.pid),
+/** One round: every target in turn, each pair that forms a ratio measured back to back. */
+async function measureRound(warmUp) {
+	const options = { warmUp };
+	return {
+		echo: await load('node:http JSON echo', echo.baseUrl, stepBodies, echo.pid, options),
+		step: await load(`REST steps/${cheapStep.name}`, stepUrl, stepBodies, app.pid, options),
 		// The same requests through SvelteKit's REST route: the node fast path takes only `application/json` exactly.
-		kitStep: await load('  same via SvelteKit', stepUrl, stepBodies, app.pid, { contentType: 'application/json; charset=utf-8' }),
-		pipeline: await load('REST pipeline', `${app.baseUrl}/api/v1/pipeline`, examples, app.pid),
-		inProcess: await inProcess(duration)
+		kitStep: await load('  same via SvelteKit', stepUrl, stepBodies, app.pid, {
+			...options,
+			contentType: 'application/json; charset=utf-8'
+		}),
+		// What any SvelteKit route costs before our code runs: the JSON 404 of /api/<unknown>, same bodies.
+		kitFloor: await load('SvelteKit floor (404)', `${app.baseUrl}/api/unknown`, stepBodies, app.pid, {
+			...options,
+			expectedStatus: 404
+		}),
+		// Interleaved: the pipeline memoises per-text work, so connections sending the same item together
+		// would mostly hit the memos, which the in-process loop (one item after another) never does.
+		pipeline: await load('REST pipeline', `${app.baseUrl}/api/v1/pipeline`, examples, app.pid, { ...options, interleave: true }),
+		inProcess: await inProcess(duration, options)
 	};
+}
+
+const roundRatios = (round) => ({
+	stepVsEcho: round.step.requestsPerSecond / round.echo.requestsPerSecond,
+	stepVsEchoPerCore: round.step.perCoreSecond / round.echo.perCoreSecond,
+	restPipelineVsInProcess: round.pipeline.requestsPerSecond / round.inProcess.requestsPerSecond,
+	restPipelineVsInProcessPerCore: round.pipeline.perCoreSecond / round.inProcess.perCoreSecond
+});
+
+function median(values) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Field by field medians of objects of numbers (strings are taken from the first). */
+function medians(objects) {
+	return Object.fromEntries(
+		Object.entries(objects[0]).map(([key, value]) => [
+			key,
+			typeof value === 'number' ? median(objects.map((o) => o[key])) : value
+		])
+	);
+}
+
+const measured = [];
+try {
+	for (let round = 0; round < rounds; round++) {
+		log(`round ${round + 1} of ${rounds}`);
+		measured.push(await measureRound(round === 0));
+	}
 } finally {
 	echo.stop();
 	await app.stop();
 }
-
-const ratios = {
-	stepVsEcho: rows.step.requestsPerSecond / rows.echo.requestsPerSecond,
-	stepVsEchoPerCore: rows.step.perCoreSecond / rows.echo.perCoreSecond,
-	restPipelineVsInProcess: rows.pipeline.requestsPerSecond / rows.inProcess.requestsPerSecond,
-	restPipelineVsInProcessPerCore: rows.pipeline.perCoreSecond / rows.inProcess.perCoreSecond
-};
+const rows = Object.fromEntries(Object.keys(measured[0]).map((key) => [key, medians(measured.map((round) => round[key]))]));
+const perRound = measured.map(roundRatios);
+const ratios = medians(perRound);
 const targets = { stepVsEcho: 0.5, restPipelineVsInProcess: 0.85 };
 const inputs = args.examples ? `${examples.length} documented examples` : `${examples.length} items of ${args.dataset}`;
-const report = { pipeline: pipeline.name, inputs, cheapStep: cheapStep.name, duration, connections, rows, ratios, targets };
+const report = {
+	pipeline: pipeline.name,
+	inputs,
+	cheapStep: cheapStep.name,
+	duration,
+	rounds,
+	connections,
+	rows,
+	ratios,
+	perRound,
+	targets
+};
 
 if (args.json) {
 	console.log(JSON.stringify(report));
 } else {
 	const fmt = (n, digits = 1) => n.toFixed(digits).padStart(12);
-	console.log(`\nAPI benchmark, pipeline ${pipeline.name} on ${inputs}, ${connections} connections, ${duration} s each\n`);
+	console.log(
+		`\nAPI benchmark, pipeline ${pipeline.name} on ${inputs}, ${connections} connections, ${rounds} rounds of ${duration} s per target (medians)\n`
+	);
 	console.log(
 		`${'target'.padEnd(24)}${'req/s'.padStart(12)}${'p50 ms'.padStart(12)}${'p99 ms'.padStart(12)}${'CPU ms/req'.padStart(12)}${'req/CPU-s'.padStart(12)}`
 	);
@@ -203,11 +277,10 @@ if (args.json) {
 			`${row.name.padEnd(24)}${fmt(row.requestsPerSecond, 0)}${fmt(row.p50Ms, 2)}${fmt(row.p99Ms, 2)}${fmt(row.cpuPerRequestMs, 3)}${fmt(row.perCoreSecond, 0)}`
 		);
 	}
-	const ratio = (wall, core, target) => `${wall.toFixed(2)} wall-clock, ${core.toFixed(2)} per core (target >= ${target})`;
-	console.log(
-		`\nREST steps/${cheapStep.name} vs node:http echo: ${ratio(ratios.stepVsEcho, ratios.stepVsEchoPerCore, targets.stepVsEcho)}`
-	);
-	console.log(
-		`REST pipeline vs in-process: ${ratio(ratios.restPipelineVsInProcess, ratios.restPipelineVsInProcessPerCore, targets.restPipelineVsInProcess)}`
-	);
+	const ratio = (key, target) =>
+		`${ratios[key].toFixed(2)} wall-clock, ${ratios[`${key}PerCore`].toFixed(2)} per core (target >= ${target}; rounds: ${perRound
+			.map((round) => round[key].toFixed(2))
+			.join(', ')})`;
+	console.log(`\nREST steps/${cheapStep.name} vs node:http echo: ${ratio('stepVsEcho', targets.stepVsEcho)}`);
+	console.log(`REST pipeline vs in-process: ${ratio('restPipelineVsInProcess', targets.restPipelineVsInProcess)}`);
 }

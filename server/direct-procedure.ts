@@ -1,6 +1,7 @@
 import { TRPCError, getTRPCErrorFromUnknown } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { z } from 'zod';
+import { type MaybePromise, andThen, recover } from '../src/lib/pipeline';
 import type { Context } from './context';
 import { toTRPCError } from './errors';
 import { assertAuthorized, protectedProcedure } from './trpc';
@@ -14,8 +15,8 @@ export interface DirectProcedure<I extends z.ZodType = z.ZodType, O extends z.Zo
 	meta: OpenApiMeta;
 	input: I;
 	output: O;
-	/** Runs on the parsed input; what it returns is then checked against `output`. */
-	resolve(options: { ctx: Context; input: z.output<I> }): Promise<z.input<O>>;
+	/** Runs on the parsed input; what it returns is then checked against `output`. Synchronous when it can be. */
+	resolve(options: { ctx: Context; input: z.output<I> }): MaybePromise<z.input<O>>;
 }
 
 const definitions = new WeakMap<object, DirectProcedure>();
@@ -40,15 +41,13 @@ export function directDefinitionOf(procedure: object): DirectProcedure | undefin
 
 /**
  * tRPC's input and output validators for a zod schema: parses synchronously, or asynchronously when
- * the schema turns out to need it, and fails with the error `failure` makes of the cause. Returns a
- * promise only in that rare case: promises cost CPU on every call, the more once SvelteKit's
- * AsyncLocalStorage has turned Node's promise hooks on.
+ * the schema turns out to need it, and fails with the error `failure` makes of the cause.
  */
 function validate<S extends z.ZodType>(
 	schema: S,
 	value: unknown,
 	failure: (cause: unknown) => TRPCError
-): z.output<S> | Promise<z.output<S>> {
+): MaybePromise<z.output<S>> {
 	try {
 		return schema.parse(value);
 	} catch (cause) {
@@ -59,22 +58,25 @@ function validate<S extends z.ZodType>(
 	}
 }
 
+const badRequest = (cause: unknown) => new TRPCError({ code: 'BAD_REQUEST', cause });
+const outputInvalid = (cause: unknown) =>
+	new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Output validation failed', cause });
+
 /**
  * Calls a direct definition as its tRPC procedure would run (protectedProcedure's middleware, then
- * tRPC's input validator, the resolver and the output validator) and throws the same errors.
+ * tRPC's input validator, the resolver and the output validator) and fails with the same errors:
+ * thrown now, or as the promise's rejection when some part ran asynchronously (see MaybePromise).
  */
-export async function callDirect(definition: DirectProcedure, ctx: Context, rawInput: unknown): Promise<unknown> {
+export function callDirect(definition: DirectProcedure, ctx: Context, rawInput: unknown): MaybePromise<unknown> {
 	assertAuthorized(ctx);
-	try {
-		const input = await validate(definition.input, rawInput, (cause) => new TRPCError({ code: 'BAD_REQUEST', cause }));
-		const output = await definition.resolve({ ctx, input });
-		return await validate(
-			definition.output,
-			output,
-			(cause) => new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Output validation failed', cause })
-		);
-	} catch (error) {
-		// As tRPC's chain hands a throw to the middleware: anything but a TRPCError wrapped as a 500 first.
-		throw toTRPCError(getTRPCErrorFromUnknown(error));
-	}
+	return recover(
+		() =>
+			andThen(validate(definition.input, rawInput, badRequest), (input) =>
+				andThen(definition.resolve({ ctx, input }), (output) => validate(definition.output, output, outputInvalid))
+			),
+		(error) => {
+			// As tRPC's chain hands a throw to the middleware: anything but a TRPCError wrapped as a 500 first.
+			throw toTRPCError(getTRPCErrorFromUnknown(error));
+		}
+	);
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { andThen, recover } from '../../src/lib/pipeline';
 import type { App } from '../app';
 import { type Operation, BODY_METHODS, createOperationCaller, findOperation, operationsOf } from './operations';
 import { type ApiResult, parseJsonText, procedureErrorResult } from './results';
@@ -20,19 +21,16 @@ function pathnameOf(url: string): string {
 	return query === -1 ? url : url.slice(0, query);
 }
 
-/** The whole body, or a rejection when the client goes away before sending it all. */
-function readBody(request: IncomingMessage): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		request.on('data', (chunk: Buffer) => chunks.push(chunk));
-		request.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-		request.on('error', reject);
-		// Before the whole body came, the connection broke. After it there is nothing to settle, and no
-		// Error to build: its stack trace cost more per request than all the routing.
-		request.on('close', () => {
-			if (!request.complete) reject(new Error('Request closed before its body was complete'));
-		});
-	});
+/**
+ * Calls `use` with the whole body, or never when the client goes away before sending it all (nobody is
+ * left to answer then). A callback, not a promise: see MaybePromise.
+ */
+function readBody(request: IncomingMessage, use: (body: Buffer) => void): void {
+	const chunks: Buffer[] = [];
+	request.on('data', (chunk: Buffer) => chunks.push(chunk));
+	request.on('end', () => use(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+	// A broken connection: nothing to do, but a stream error without a listener would be thrown.
+	request.on('error', () => {});
 }
 
 /** Writes an answer as SvelteKit's path does (`Response.json`), but with one write and a Content-Length. */
@@ -66,32 +64,29 @@ export function createNodeFastPath(app: App): NodeFastPath {
 		return PLAIN_PATH.test(pathname) ? findOperation(operations, method, pathname) : undefined;
 	}
 
-	async function answer(operation: Operation, request: IncomingMessage, response: ServerResponse): Promise<void> {
-		let body: Buffer;
-		try {
-			body = await readBody(request);
-		} catch {
-			// The client went away: nobody is left to answer.
-			return;
-		}
-		try {
-			const parsed = parseJsonText(utf8.decode(body));
-			const pathname = pathnameOf(request.url ?? '');
-			send(
-				response,
-				parsed.ok ? await callOperation(operation, pathname, parsed.value, request.headers.authorization ?? null) : parsed.result
+	function answer(operation: Operation, request: IncomingMessage, response: ServerResponse): void {
+		readBody(request, (body) => {
+			const respond = (result: ApiResult) => send(response, result);
+			void recover(
+				() => {
+					const parsed = parseJsonText(utf8.decode(body));
+					if (!parsed.ok) return respond(parsed.result);
+					const pathname = pathnameOf(request.url ?? '');
+					return andThen(callOperation(operation, pathname, parsed.value, request.headers.authorization ?? null), respond);
+				},
+				(error) => {
+					// A bug on this path itself (procedures' errors are results): answered like a procedure's bug.
+					if (response.headersSent) response.destroy();
+					else send(response, procedureErrorResult(error, operation.procedure));
+				}
 			);
-		} catch (error) {
-			// A bug on this path itself (procedures' errors are results): answered like a procedure's bug.
-			if (response.headersSent) response.destroy();
-			else send(response, procedureErrorResult(error, operation.procedure));
-		}
+		});
 	}
 
 	return (request, response) => {
 		const operation = operationTaking(request);
 		if (!operation) return false;
-		void answer(operation, request, response);
+		answer(operation, request, response);
 		return true;
 	};
 }

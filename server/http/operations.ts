@@ -1,4 +1,5 @@
 import type { OpenApiMeta } from 'trpc-to-openapi';
+import { type MaybePromise, andThen, recover } from '../../src/lib/pipeline';
 import type { App } from '../app';
 import type { Context } from '../context';
 import { type DirectProcedure, callDirect, directDefinitionOf } from '../direct-procedure';
@@ -52,15 +53,17 @@ export function createOperationCaller(app: App) {
 		const call = operation.procedure.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
 		return (call as (input: unknown) => Promise<unknown>)(input);
 	}
-	return async (operation: Operation, pathname: string, body: unknown, authorization: string | null): Promise<ApiResult> => {
+	/** Synchronous when the whole call is (see MaybePromise). */
+	return (operation: Operation, pathname: string, body: unknown, authorization: string | null): MaybePromise<ApiResult> => {
 		const pathParameters = operation.pattern.exec(pathname)?.groups ?? {};
 		const input = Object.keys(pathParameters).length ? { ...(body as object), ...pathParameters } : body;
-		try {
-			const ctx = app.contextForAuthorization(authorization);
-			const data = await (operation.direct ? callDirect(operation.direct, ctx, input) : callRouter(operation, ctx, input));
-			return { status: 200, body: data ?? null };
-		} catch (error) {
-			return procedureErrorResult(error, operation.procedure);
-		}
+		return recover(
+			() => {
+				const ctx = app.contextForAuthorization(authorization);
+				const data = operation.direct ? callDirect(operation.direct, ctx, input) : callRouter(operation, ctx, input);
+				return andThen(data, (value): ApiResult => ({ status: 200, body: value ?? null }));
+			},
+			(error) => procedureErrorResult(error, operation.procedure)
+		);
 	};
 }

@@ -6,7 +6,8 @@ import {
 	OutputError,
 	type PipelineSteps,
 	StepError,
-	runStep
+	recover,
+	runStepNow
 } from '../../src/lib/pipeline';
 import { directProcedure } from '../direct-procedure';
 import { router } from '../trpc';
@@ -32,13 +33,14 @@ export function stepRunSchema<S extends AnyStep>(step: S) {
 }
 
 /** A step failing on valid input is the input's problem (422); a step breaking its own contract is a bug (500). */
-async function runStepForClient<S extends AnyStep>(step: S, input: unknown, debug: boolean) {
-	try {
-		return await runStep(step, input, { debug });
-	} catch (error) {
-		if (error instanceof InputError || error instanceof OutputError) throw error;
-		throw new StepError(step.name, error);
-	}
+function runStepForClient<S extends AnyStep>(step: S, input: unknown, debug: boolean) {
+	return recover(
+		() => runStepNow(step, input, { debug }),
+		(error) => {
+			if (error instanceof InputError || error instanceof OutputError) throw error;
+			throw new StepError(step.name, error);
+		}
+	);
 }
 
 type StepRequest = z.output<ReturnType<typeof stepRequestSchema<AnyStep>>>;

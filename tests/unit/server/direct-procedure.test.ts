@@ -10,7 +10,7 @@ import { withoutTimings } from '../../http/timings';
 import { fragile } from './fragile';
 
 /** All a client can learn from a call: the data, or the error's code, message, cause and details. */
-async function outcome(call: () => Promise<unknown>) {
+async function outcome(call: () => unknown) {
 	try {
 		return { data: withoutTimings(await call()) };
 	} catch (error) {

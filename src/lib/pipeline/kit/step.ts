@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError, OutputError, issuesFromZod } from './errors';
+import { type MaybePromise, andThen } from './maybe-promise';
 
 export interface StepContext {
 	/** When false the step must not spend time on debug information. */
@@ -84,18 +85,37 @@ export interface StepRun<S extends AnyStep> {
 	durationMs: number;
 }
 
+const loadedSteps = new WeakSet<AnyStep>();
+
+/**
+ * runStep, answering without a promise when it can: a loaded step whose `run` is synchronous runs to
+ * the end now (see MaybePromise). Throws now what runStep would reject with.
+ */
+export function runStepNow<S extends AnyStep>(
+	step: S,
+	input: unknown,
+	options: { debug?: boolean } = {}
+): MaybePromise<StepRun<S>> {
+	if (!loadedSteps.has(step))
+		return step.load().then(() => {
+			loadedSteps.add(step);
+			return runStepNow(step, input, options);
+		});
+	const debug = options.debug ?? false;
+	const parsed = parseStepInput(step, input);
+	const started = performance.now();
+	return andThen(step.run(parsed, { debug }), (result): StepRun<S> => {
+		const durationMs = performance.now() - started;
+		const output = parseStepOutput(step, result.output);
+		return debug ? { output, debug: result.debug as StepDebug<S>, durationMs } : { output, durationMs };
+	});
+}
+
 /** Runs one step alone: validates its input and output, and returns debug information when asked. */
 export async function runStep<S extends AnyStep>(
 	step: S,
 	input: unknown,
 	options: { debug?: boolean } = {}
 ): Promise<StepRun<S>> {
-	const debug = options.debug ?? false;
-	await step.load();
-	const parsed = parseStepInput(step, input);
-	const started = performance.now();
-	const result = await step.run(parsed, { debug });
-	const durationMs = performance.now() - started;
-	const output = parseStepOutput(step, result.output);
-	return debug ? { output, debug: result.debug as StepDebug<S>, durationMs } : { output, durationMs };
+	return runStepNow(step, input, options);
 }
