@@ -66,8 +66,11 @@ function parseHeaders(head: string): MimeHeader[] {
 	return headers;
 }
 
+/** The first header called `name` (lower-case), in any case. */
 function headerValue(headers: MimeHeader[], name: string): string | null {
-	for (const header of headers) if (header.name.toLowerCase() === name) return header.value;
+	// Lengths first: a mail has dozens of headers, triage looks up a dozen names, and lower-casing
+	// never turns a name of another length into one of these plain ASCII names.
+	for (const header of headers) if (header.name.length === name.length && header.name.toLowerCase() === name) return header.value;
 	return null;
 }
 
