@@ -1,19 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { memoByText } from '../../../src/lib/pipeline/triage/memo';
+import { memoLastText } from '../../../src/lib/pipeline/triage/memo';
 
-describe('memoByText', () => {
-	it('computes each of the recent texts once, however their uses interleave, and forgets the oldest', () => {
+describe('memoLastText', () => {
+	const counting = (maxChars?: number) => {
 		const computed: string[] = [];
-		const length = memoByText((text) => {
+		const length = memoLastText((text) => {
 			computed.push(text);
 			return text.length;
-		}, 3);
-		// Three runs interleaved step by step, as a server interleaves requests.
-		for (const step of [1, 2]) for (const text of ['a', 'bb', 'ccc']) expect(length(text), `step ${step}`).toBe(text.length);
-		expect(computed).toEqual(['a', 'bb', 'ccc']);
-		length('dddd');
-		length('bb');
-		length('a');
-		expect(computed).toEqual(['a', 'bb', 'ccc', 'dddd', 'a']);
+		}, maxChars);
+		return { computed, length };
+	};
+
+	it('computes a text once while it is the last one asked for', () => {
+		const { computed, length } = counting();
+		for (const text of ['a', 'a', 'bb', 'bb', 'bb', 'a']) expect(length(text)).toBe(text.length);
+		expect(computed).toEqual(['a', 'bb', 'a']);
+	});
+
+	it('computes texts over the size limit every time instead of keeping them', () => {
+		const { computed, length } = counting(3);
+		length('long text');
+		length('long text');
+		length('ok');
+		length('ok');
+		expect(computed).toEqual(['long text', 'long text', 'ok']);
 	});
 });

@@ -5,7 +5,7 @@
  */
 export type MaybePromise<T> = T | Promise<T>;
 
-export function isPromiseLike<T>(value: MaybePromise<T> | PromiseLike<T>): value is PromiseLike<T> {
+function isPromiseLike<T>(value: MaybePromise<T> | PromiseLike<T>): value is PromiseLike<T> {
 	return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
 

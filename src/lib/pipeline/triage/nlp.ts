@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { once } from '../kit';
 import { loadedModel } from './artifacts';
-import { memoByText } from './memo';
+import { memoLastText } from './memo';
 
 /**
  * One wink-nlp pass over a text, shared by the entities and sentiment steps: the pipeline hands both
@@ -97,4 +97,4 @@ function analyze(text: string): TextAnalysis {
 }
 
 /** Entities, sentences and sentiment of `text`, computed once for both steps that read them. */
-export const analyzeText = memoByText(analyze);
+export const analyzeText = memoLastText(analyze);

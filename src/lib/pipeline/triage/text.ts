@@ -1,4 +1,4 @@
-import { memoByText } from './memo';
+import { memoLastText } from './memo';
 
 /** A huge body costs no more than its first characters: enough to classify and search any real mail. */
 export const MAX_TOKENIZED_CHARS = 20_000;
@@ -36,7 +36,7 @@ export function countTerms(terms: Iterable<string>, prefix = ''): Map<string, nu
  * A mail body's tokens and (on demand) term counts: spam, route and similar all read the same body in
  * one pipeline run, so it is tokenised and counted once per mail.
  */
-const bodyTerms = memoByText((text) => ({
+const bodyTerms = memoLastText((text) => ({
 	tokens: Object.freeze(splitTokens(text)) as readonly string[],
 	counts: undefined as TermCounts | undefined
 }));
