@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
+import { median } from './lib/median.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -217,12 +218,6 @@ const roundRatios = (round) => ({
 	restPipelineVsInProcess: round.pipeline.requestsPerSecond / round.inProcess.requestsPerSecond,
 	restPipelineVsInProcessPerCore: round.pipeline.perCoreSecond / round.inProcess.perCoreSecond
 });
-
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** Field by field medians of objects of numbers (strings are taken from the first). */
 function medians(objects) {

@@ -16,6 +16,7 @@ import { workerResourceLimits } from '../server/batch/pool.ts';
 import { startBatch } from '../server/batch/runner.ts';
 import { bundleWorker } from '../server/batch/worker-bundle.ts';
 import { resolveFlags } from '../src/lib/pipeline/kit/index.ts';
+import { median } from './lib/median.mjs';
 
 const HELP = `Usage: npm run bench -- batch [--pipeline <name>] [--dataset test] [--sample N] [--rounds N] [--items N] [--json]
 
@@ -292,7 +293,6 @@ try {
 		);
 		rounds.push(result);
 	}
-	const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
 	const bare = median(rounds.map((r) => r.bare.itemsPerSecond));
 	const one = {
 		itemsPerSecond: median(rounds.map((r) => r.one.itemsPerSecond)),

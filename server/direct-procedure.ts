@@ -29,7 +29,7 @@ export function directProcedure<I extends z.ZodType, O extends z.ZodType>(defini
 		.output(definition.output)
 		// tRPC infers the same types from the schemas as z.input / z.output do, but cannot tell while I
 		// and O are unknown; the procedure's own types still come from the schemas.
-		.mutation(({ ctx, input }) => definition.resolve({ ctx, input: input as z.output<I> }) as Promise<never>);
+		.mutation(({ ctx, input }) => definition.resolve({ ctx, input: input as z.output<I> }) as never);
 	definitions.set(procedure, definition);
 	return procedure;
 }

@@ -1,5 +1,5 @@
-import { type EncodedRunItem, encodeRunItem } from '../../db/queries/items';
 import { workerData } from 'node:worker_threads';
+import { type EncodedRunItem, encodeRunItem } from '../../db/queries/items';
 import type { ItemError, NewRunItem } from '../../db/schema';
 import { type AnyPipeline, InputError, StepError, issuesFromZod, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
 import { type DatasetItem, decodeItems } from './dataset';

@@ -2,16 +2,14 @@
  * Memoises a function of a text for the last text it computed: the steps of one pipeline run share
  * work this way (the body is tokenised once for spam, route and similar). One entry is enough: a run's
  * steps are synchronous, so a server finishes one request's run before the next request's starts
- * (measured: each memo computes once per REST pipeline request at 10 connections, with 1 entry as with 16), and
- * more entries only kept more analyses alive, which cost a batch worker ~8% of its throughput in
- * garbage collection.
+ * (measured: each memo computes once per REST pipeline request at 10 connections, with 1 entry as with
+ * 16), and more entries only kept more analyses alive, which cost a batch worker ~8% of its throughput
+ * in garbage collection.
  */
-export function memoLastText<V>(compute: (text: string) => V, maxChars = 200_000): (text: string) => V {
+export function memoLastText<V>(compute: (text: string) => V): (text: string) => V {
 	let lastText: string | undefined;
 	let lastValue: V | undefined;
 	return (text) => {
-		// A huge text is computed each time rather than kept: its analysis would stay in memory until the next text.
-		if (text.length > maxChars) return compute(text);
 		if (text !== lastText) {
 			lastValue = compute(text);
 			lastText = text;
