@@ -253,7 +253,7 @@ export interface paths {
         };
         /**
          * Check the service
-         * @description Whether the models are loaded and the database is reachable, and which versions are served.
+         * @description Whether the models are loaded and the database is reachable, which versions are served, and how many worker threads run the pipeline.
          */
         get: operations["getHealth"];
         put?: never;
@@ -1557,6 +1557,8 @@ export interface operations {
                         pipeline: {
                             name: string;
                             version: string;
+                            /** @description Worker threads running the pipeline for API calls (0: on the event loop) */
+                            workers: number;
                         };
                         models: {
                             loaded: boolean;

@@ -18,20 +18,23 @@ const { values: args } = parseArgs({
 		dataset: { type: 'string', default: 'test' },
 		examples: { type: 'boolean', default: false },
 		items: { type: 'string', default: '300' },
+		workers: { type: 'string' },
 		help: { type: 'boolean', short: 'h' }
 	}
 });
 /** Requests sent to each target before it is measured (at least every body once). */
 const WARM_UP_REQUESTS = 1000;
 if (args.help) {
-	console.log(`Usage: node scripts/bench-api.mjs [--json] [--duration <s>] [--rounds <n>] [--connections <n>] [--no-build] [--dataset <name|path>] [--items <n>] [--examples]
+	console.log(`Usage: node scripts/bench-api.mjs [--json] [--duration <s>] [--rounds <n>] [--connections <n>] [--no-build] [--dataset <name|path>] [--items <n>] [--examples] [--workers <n>]
 
 Builds the app into build-bench, starts it in production mode (server/serve.js), and measures with autocannon:
   - a raw node:http JSON echo server (baseline for HTTP cost), sent the cheap step's bodies,
   - the JSON 404 of an unknown /api path (what SvelteKit costs before any API code), same bodies,
   - REST POST /api/v1/steps/<first step> (triage: parse), on the node fast path and
     again through SvelteKit's route (sent as application/json; charset=utf-8, which the fast path leaves),
-  - REST POST /api/v1/pipeline, against the same pipeline run in-process on one core.
+  - REST POST /api/v1/pipeline, against the same pipeline run in-process on one core. The server runs
+    the pipeline on its worker threads: --workers of them (CONVINCE_PIPELINE_WORKERS; default one
+    per core, 0 on the event loop).
 Pipeline requests cycle through the first --items (300) inputs of --dataset (a batch dataset name,
 default \`test\`: the triage test split, or a .jsonl/.csv path), or with --examples through the pipeline's
 documented examples (a handful of inputs repeated: the pipeline's per-text memos then skip most of the
@@ -186,7 +189,12 @@ if (!args['no-build']) {
 	setup.buildApp('build-bench');
 }
 const echo = await startEchoServer();
-const app = await setup.startTestServer({ buildDir: 'build-bench' });
+const app = await setup.startTestServer({
+	buildDir: 'build-bench',
+	env: args.workers === undefined ? {} : { CONVINCE_PIPELINE_WORKERS: args.workers }
+});
+/** Worker threads the REST pipeline runs on, as the server reports them. */
+const { pipeline: served } = await (await fetch(`${app.baseUrl}/api/v1/health`)).json();
 const stepUrl = `${app.baseUrl}/api/v1/steps/${cheapStep.name}`;
 const stepBodies = (cheapStep.examples ?? []).map((input) => ({ input }));
 /** One round: every target in turn, each pair that forms a ratio measured back to back. */
@@ -251,6 +259,7 @@ const report = {
 	duration,
 	rounds,
 	connections,
+	pipelineWorkers: served.workers,
 	rows,
 	ratios,
 	perRound,
@@ -262,7 +271,8 @@ if (args.json) {
 } else {
 	const fmt = (n, digits = 1) => n.toFixed(digits).padStart(12);
 	console.log(
-		`\nAPI benchmark, pipeline ${pipeline.name} on ${inputs}, ${connections} connections, ${rounds} rounds of ${duration} s per target (medians)\n`
+		`\nAPI benchmark, pipeline ${pipeline.name} on ${inputs}, ${connections} connections, ${rounds} rounds of ${duration} s per target (medians);` +
+			` the server runs the pipeline on ${served.workers ? `${served.workers} worker thread(s)` : 'its event loop'}\n`
 	);
 	console.log(
 		`${'target'.padEnd(24)}${'req/s'.padStart(12)}${'p50 ms'.padStart(12)}${'p99 ms'.padStart(12)}${'CPU ms/req'.padStart(12)}${'req/CPU-s'.padStart(12)}`

@@ -4,12 +4,14 @@ import { type ServerConfig, readConfig } from './config';
 import { createContextInner } from './context';
 import { createOpenApiDocument } from './openapi';
 import { selectPipeline } from './pipeline';
+import { createPipelineRunner } from './pipeline-pool/runner';
 import { type AppRouter, createAppRouter } from './routers/_app';
 import { createCallerFactory } from './trpc';
 
 /** Everything a server process serves, built once from its configuration (tests may pass their own pipeline). */
 export function createApp(config: ServerConfig, pipeline: AnyPipeline = selectPipeline(config.pipelineName)) {
-	const router = createAppRouter(pipeline);
+	const runner = createPipelineRunner(pipeline, config.pipelineWorkers ?? 0);
+	const router = createAppRouter(pipeline, runner);
 	const isAuthorized = createKeyCheck(config.apiKey);
 	/** The context of an HTTP request with this Authorization header: authorized only with the API key, when one is configured. */
 	const contextForAuthorization = (authorization: string | null) =>
@@ -20,7 +22,9 @@ export function createApp(config: ServerConfig, pipeline: AnyPipeline = selectPi
 		router,
 		openApiDocument: createOpenApiDocument(router, pipeline),
 		contextForAuthorization,
-		contextFor: (request: Request) => contextForAuthorization(request.headers.get('authorization'))
+		contextFor: (request: Request) => contextForAuthorization(request.headers.get('authorization')),
+		/** Stops what the app started besides requests (the pipeline's worker threads). */
+		close: () => runner.close()
 	};
 }
 export type App = ReturnType<typeof createApp>;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { formatIssues, issuesFromZod } from '../src/lib/pipeline/kit';
 
@@ -10,13 +11,21 @@ const envSchema = z.object({
 		.min(16, 'use at least 16 characters')
 		.optional()
 		.describe('When set, every /api procedure requires `Authorization: Bearer <key>`'),
-	CONVINCE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(MEGABYTE).describe('Largest request body the API reads')
+	CONVINCE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(MEGABYTE).describe('Largest request body the API reads'),
+	CONVINCE_PIPELINE_WORKERS: z.coerce
+		.number()
+		.int()
+		.min(0)
+		.default(availableParallelism())
+		.describe('Worker threads running the pipeline for API calls (default: one per core; 0: on the event loop)')
 });
 
 export interface ServerConfig {
 	pipelineName?: string;
 	apiKey?: string;
 	maxBodyBytes: number;
+	/** Worker threads running the pipeline (see createPipelineRunner); 0 or absent: on the event loop. */
+	pipelineWorkers?: number;
 }
 
 /** Reads the server's settings from the environment; a bad value stops start-up naming the variable. */
@@ -28,6 +37,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 	return {
 		pipelineName: parsed.data.CONVINCE_PIPELINE,
 		apiKey: parsed.data.CONVINCE_API_KEY,
-		maxBodyBytes: parsed.data.CONVINCE_MAX_BODY_BYTES
+		maxBodyBytes: parsed.data.CONVINCE_MAX_BODY_BYTES,
+		pipelineWorkers: parsed.data.CONVINCE_PIPELINE_WORKERS
 	};
 }

@@ -7,7 +7,7 @@ import { warmUp } from '$server/models';
 
 /**
  * Fails start-up on a bad environment or unknown pipeline, says once whether the API is open, starts
- * loading models, and hands server/serve.js the fast path for REST calls, built on this same app.
+ * loading models (and the pipeline's worker threads), and hands server/serve.js the fast path for REST calls, built on this same app.
  */
 export const init: ServerInit = () => {
 	const app = getApp();
@@ -20,6 +20,8 @@ export const init: ServerInit = () => {
 	// Not awaited: the server answers at once and /api/v1/health reports when the models are ready.
 	void warmUp(pipeline);
 	publishNodeFastPath(app);
+	// server/serve.js emits it once requests in flight are answered; the pipeline's workers would keep the process alive.
+	process.once('sveltekit:shutdown', () => void app.close());
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -5,30 +5,41 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
- * Workers run one plain-JS module: the worker task and the pipeline registry bundled together. Loading
+ * Workers run one plain-JS module: a worker's task function and the pipeline registry bundled together. Loading
  * TypeScript through tsx instead costs each worker its own loader thread (~40 MB and ~0.4 s at start).
  * The bundle lives inside the project so that its package imports resolve to node_modules.
  */
 const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/convince/', import.meta.url));
-const EVALUATE = fileURLToPath(new URL('./evaluate.ts', import.meta.url));
+
+/** A module and its function that makes a worker's task function from a registry (awaited if async). */
+export interface WorkerEntry {
+	module: string;
+	factory: string;
+}
+
+/** The batch worker (evaluate.ts). */
+export const BATCH_WORKER: WorkerEntry = {
+	module: fileURLToPath(new URL('./evaluate.ts', import.meta.url)),
+	factory: 'startWorker'
+};
 /** Builds in flight in this process: the esbuild service stops when none is. */
 let builds = 0;
 /** Bundles unused this long are deleted; every use touches its file. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
 
 /** Writes the worker module for this registry (a module exporting `pipelines`) and returns its file URL. */
-export async function bundleWorker(registry: string): Promise<string> {
+export async function bundleWorker(registry: string, entry: WorkerEntry = BATCH_WORKER): Promise<string> {
 	const registryPath = registry.startsWith('file:') ? fileURLToPath(registry) : path.resolve(registry);
 	builds++;
 	const { outputFiles } = await build({
 		stdin: {
 			contents: [
 				`import { pipelines } from ${JSON.stringify(registryPath)};`,
-				`import { startWorker } from ${JSON.stringify(EVALUATE)};`,
-				'export default await startWorker(pipelines);'
+				`import { ${entry.factory} } from ${JSON.stringify(entry.module)};`,
+				`export default await ${entry.factory}(pipelines);`
 			].join('\n'),
-			resolveDir: path.dirname(EVALUATE),
-			sourcefile: 'batch-worker.js',
+			resolveDir: path.dirname(entry.module),
+			sourcefile: 'worker.js',
 			loader: 'js'
 		},
 		bundle: true,
@@ -46,7 +57,7 @@ export async function bundleWorker(registry: string): Promise<string> {
 	});
 	const code = outputFiles[0].text;
 	mkdirSync(CACHE_DIR, { recursive: true });
-	const file = path.join(CACHE_DIR, `batch-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+	const file = path.join(CACHE_DIR, `worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
 	if (!touch(file)) {
 		// Batches starting together may write the same bundle: a rename replaces it whole.
 		const partial = `${file}.${process.pid}.${Date.now()}.tmp`;
@@ -71,7 +82,7 @@ function touch(file: string): boolean {
 function pruneStaleBundles(keep: string): void {
 	for (const name of readdirSync(CACHE_DIR)) {
 		const file = path.join(CACHE_DIR, name);
-		if (file === keep || !name.startsWith('batch-worker-')) continue;
+		if (file === keep || !name.startsWith('worker-')) continue;
 		try {
 			if (Date.now() - statSync(file).mtimeMs > STALE_MS) rmSync(file, { force: true });
 		} catch {

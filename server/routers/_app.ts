@@ -1,5 +1,6 @@
 import type { AnyPipeline } from '../../src/lib/pipeline';
 import type { DefaultPipeline } from '../default-pipeline';
+import { type PipelineRunner, createPipelineRunner } from '../pipeline-pool/runner';
 import { router } from '../trpc';
 import { createHealthProcedure } from './health';
 import { createPipelineRouter } from './pipeline';
@@ -8,11 +9,14 @@ import { samplesRouter } from './samples';
 import { createStepsRouter } from './steps';
 
 /** The whole API for one pipeline; every procedure derives from the pipeline's schemas and steps. */
-export function createAppRouter<P extends AnyPipeline>(pipeline: P) {
+export function createAppRouter<P extends AnyPipeline>(
+	pipeline: P,
+	runner: PipelineRunner<P> = createPipelineRunner(pipeline, 0)
+) {
 	return router({
-		pipeline: createPipelineRouter(pipeline),
+		pipeline: createPipelineRouter(pipeline, runner),
 		steps: createStepsRouter(pipeline),
-		health: createHealthProcedure(pipeline),
+		health: createHealthProcedure(pipeline, runner),
 		runs: runsRouter,
 		samples: samplesRouter
 	});

@@ -3,6 +3,7 @@ import { databaseHealth } from '../../db/client';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { AnyPipeline } from '../../src/lib/pipeline';
 import { modelStatus } from '../models';
+import type { PipelineRunner } from '../pipeline-pool/runner';
 import { protectedProcedure } from '../trpc';
 
 const componentSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
@@ -10,12 +11,16 @@ const componentSchema = z.object({ ok: z.boolean(), error: z.string().optional()
 export const healthSchema = z.object({
 	ok: z.boolean().describe('True when the models are loaded and the database answers'),
 	version: z.string().describe('Version of the convince service'),
-	pipeline: z.object({ name: z.string(), version: z.string() }),
+	pipeline: z.object({
+		name: z.string(),
+		version: z.string(),
+		workers: z.number().int().describe('Worker threads running the pipeline for API calls (0: on the event loop)')
+	}),
 	models: z.object({ loaded: z.boolean(), error: z.string().optional() }),
 	database: componentSchema
 });
 
-export function createHealthProcedure(pipeline: AnyPipeline) {
+export function createHealthProcedure(pipeline: AnyPipeline, runner: PipelineRunner) {
 	return protectedProcedure
 		.meta({
 			openapi: {
@@ -24,7 +29,8 @@ export function createHealthProcedure(pipeline: AnyPipeline) {
 				operationId: 'getHealth',
 				tags: ['service'],
 				summary: 'Check the service',
-				description: 'Whether the models are loaded and the database is reachable, and which versions are served.'
+				description:
+					'Whether the models are loaded and the database is reachable, which versions are served, and how many worker threads run the pipeline.'
 			}
 		})
 		.input(z.void())
@@ -35,7 +41,7 @@ export function createHealthProcedure(pipeline: AnyPipeline) {
 			return {
 				ok: models.loaded && database.ok,
 				version: packageJson.version,
-				pipeline: { name: pipeline.name, version: pipeline.version },
+				pipeline: { name: pipeline.name, version: pipeline.version, workers: runner.workers() },
 				models,
 				database
 			};

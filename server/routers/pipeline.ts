@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { type AnyPipeline, manifest, manifestSchema, pipelineRunSchema, runPipeline } from '../../src/lib/pipeline';
+import { type AnyPipeline, manifest, manifestSchema, pipelineRunSchema } from '../../src/lib/pipeline';
 import { directProcedure } from '../direct-procedure';
+import type { PipelineRunner } from '../pipeline-pool/runner';
 import { protectedProcedure, router } from '../trpc';
 
 /** What running the pipeline or a step can answer besides 200 (the OpenAPI document adds the body checks). */
@@ -28,7 +29,8 @@ export function pipelineRequestSchema<P extends AnyPipeline>(pipeline: P) {
 
 type RunRequest = z.output<ReturnType<typeof pipelineRequestSchema<AnyPipeline>>>;
 
-export function createPipelineRouter<P extends AnyPipeline>(pipeline: P) {
+/** `runner` runs the pipeline: on the event loop or on worker threads (see createPipelineRunner). */
+export function createPipelineRouter<P extends AnyPipeline>(pipeline: P, runner: PipelineRunner<P>) {
 	return router({
 		run: directProcedure({
 			meta: {
@@ -48,7 +50,7 @@ export function createPipelineRouter<P extends AnyPipeline>(pipeline: P) {
 			// public types come from the schemas, and the input and output are validated at run time.
 			resolve: ({ input }) => {
 				const request = input as RunRequest;
-				return runPipeline(pipeline, request.input, { flags: request.flags, debug: request.debug }) as never;
+				return runner.run(request.input, { flags: request.flags, debug: request.debug }) as never;
 			}
 		}),
 

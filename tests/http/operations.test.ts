@@ -2,6 +2,7 @@ import { compileErrors, dereference, validate } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { OpenAPIObject } from 'trpc-to-openapi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PIPELINE } from '../../server/default-pipeline';
@@ -97,6 +98,11 @@ describe('every operation', () => {
 		}
 		expect(tried).toEqual(expect.arrayContaining(['runPipeline', 'getManifest', 'getHealth']));
 		expect(tried.filter((id) => id.startsWith('runStep')).length, 'steps with documented examples').toBeGreaterThan(0);
+	});
+
+	it('runs the pipeline on a worker thread per core (health says how many), off the event loop', async () => {
+		const { body } = await call('/api/v1/health');
+		expect((body as { pipeline: { workers: number } }).pipeline.workers).toBe(availableParallelism());
 	});
 
 	it('runs every step alone on the input it receives inside the pipeline, with debug', async () => {

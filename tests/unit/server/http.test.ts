@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { createKeyCheck } from '../../../server/auth';
@@ -40,9 +41,16 @@ describe('createKeyCheck', () => {
 
 describe('readConfig', () => {
 	it('has defaults, treats empty variables as unset and names a bad variable', () => {
-		expect(readConfig({})).toEqual({ maxBodyBytes: 1024 * 1024, apiKey: undefined, pipelineName: undefined });
+		expect(readConfig({})).toEqual({
+			maxBodyBytes: 1024 * 1024,
+			apiKey: undefined,
+			pipelineName: undefined,
+			pipelineWorkers: availableParallelism()
+		});
 		expect(readConfig({ CONVINCE_API_KEY: '', CONVINCE_MAX_BODY_BYTES: '2048' }).maxBodyBytes).toBe(2048);
+		expect(readConfig({ CONVINCE_PIPELINE_WORKERS: '0' }).pipelineWorkers).toBe(0);
 		expect(() => readConfig({ CONVINCE_MAX_BODY_BYTES: 'lots' })).toThrow(/CONVINCE_MAX_BODY_BYTES/);
+		expect(() => readConfig({ CONVINCE_PIPELINE_WORKERS: '-1' })).toThrow(/CONVINCE_PIPELINE_WORKERS/);
 		expect(() => readConfig({ CONVINCE_API_KEY: 'short' })).toThrow(/CONVINCE_API_KEY/);
 	});
 

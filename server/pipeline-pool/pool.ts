@@ -1,0 +1,31 @@
+import { Piscina } from 'piscina';
+import type { AnyPipeline, PipelineRun, RunOptions } from '../../src/lib/pipeline';
+import { workerResourceLimits } from '../batch/pool';
+import { type PoolAnswer, type PoolSetup, type PoolTask, errorOfFailure } from './task';
+
+export interface PipelinePool {
+	/** runPipeline on a worker thread: the same run, and the same errors by class. */
+	run(input: unknown, options: RunOptions): Promise<PipelineRun<AnyPipeline>>;
+	workers(): number;
+	close(): Promise<void>;
+}
+
+/** Worker threads running a registered pipeline; `workerModule` exports poolWorker's task function as default. */
+export function openPipelinePool(workerModule: string, pipeline: string, size: number): PipelinePool {
+	const piscina = new Piscina<PoolTask, PoolAnswer>({
+		filename: workerModule,
+		minThreads: size,
+		maxThreads: size,
+		workerData: { poolPipeline: pipeline } satisfies PoolSetup,
+		resourceLimits: workerResourceLimits()
+	});
+	return {
+		async run(input, { flags, debug }) {
+			const answer = await piscina.run({ input, flags, debug });
+			if ('failure' in answer) throw errorOfFailure(answer.failure);
+			return answer.run;
+		},
+		workers: () => size,
+		close: () => piscina.destroy()
+	};
+}

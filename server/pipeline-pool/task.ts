@@ -1,0 +1,79 @@
+import { isMainThread, workerData } from 'node:worker_threads';
+import {
+	type AnyPipeline,
+	type ErrorInfo,
+	type Issue,
+	InputError,
+	type PipelineRun,
+	type RunOptions,
+	StepError,
+	runPipeline,
+	toErrorInfo
+} from '../../src/lib/pipeline';
+import { type Registry, pipelineNamed } from '../batch/registry';
+
+/** A pipeline run as a pool worker receives it: what runPipeline takes. */
+export interface PoolTask extends RunOptions {
+	input: unknown;
+}
+
+/**
+ * What the API tells apart in a failed run, as plain data: class instances lose their class between
+ * threads, and the API answers 400, 422 or 500 by class (server/errors.ts).
+ */
+export type RunFailure =
+	| { kind: 'input'; issues: Issue[] }
+	| { kind: 'step'; step: string; cause: ErrorInfo; trace?: unknown[] }
+	/** Anything else is a bug: its stack only ever reaches the server log. */
+	| { kind: 'bug'; name: string; message: string; stack?: string };
+
+/** A pool worker's answer to a task. */
+export type PoolAnswer = { run: PipelineRun<AnyPipeline> } | { failure: RunFailure };
+
+export function describeFailure(error: unknown): RunFailure {
+	if (error instanceof InputError) return { kind: 'input', issues: error.issues };
+	if (error instanceof StepError)
+		return { kind: 'step', step: error.step, cause: toErrorInfo(error.cause), ...(error.trace && { trace: error.trace }) };
+	const { name, message } = toErrorInfo(error);
+	return { kind: 'bug', name, message, ...(error instanceof Error && { stack: error.stack }) };
+}
+
+/** The error runPipeline threw in the worker, as the API's error mapping sees it. */
+export function errorOfFailure(failure: RunFailure): Error {
+	switch (failure.kind) {
+		case 'input':
+			return new InputError(failure.issues);
+		case 'step':
+			return new StepError(failure.step, Object.assign(new Error(failure.cause.message), failure.cause), failure.trace);
+		case 'bug': {
+			const error = new Error(failure.message);
+			error.name = failure.name;
+			error.stack = failure.stack;
+			return error;
+		}
+	}
+}
+
+/** What a pool's workers are told when they start. */
+export interface PoolSetup {
+	poolPipeline: string;
+}
+
+/** Whether this thread is a pool's worker (not the server's thread, nor another library's worker). */
+export function isPoolWorker(): boolean {
+	return !isMainThread && typeof (workerData as Partial<PoolSetup> | null)?.poolPipeline === 'string';
+}
+
+/** A pool worker's task function: runs the pipeline its pool was opened for, whose models start loading at once. */
+export function poolWorker(registry: Registry): (task: PoolTask) => Promise<PoolAnswer> {
+	const pipeline = pipelineNamed(registry, (workerData as PoolSetup).poolPipeline);
+	// A failed load is answered by the tasks, which retry it (once() forgets failures).
+	pipeline.load().catch(() => {});
+	return async ({ input, flags, debug }) => {
+		try {
+			return { run: await runPipeline(pipeline, input, { flags, debug }) };
+		} catch (error) {
+			return { failure: describeFailure(error) };
+		}
+	};
+}

@@ -1,0 +1,114 @@
+import { TRPCError } from '@trpc/server';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorker } from '../../../server/batch/worker-bundle';
+import { createContextInner } from '../../../server/context';
+import { errorDetails } from '../../../server/errors';
+import { type PipelinePool, openPipelinePool } from '../../../server/pipeline-pool/pool';
+import { type PipelineRunner, createPipelineRunner } from '../../../server/pipeline-pool/runner';
+import { describeFailure, errorOfFailure } from '../../../server/pipeline-pool/task';
+import { createAppRouter } from '../../../server/routers/_app';
+import { createCallerFactory } from '../../../server/trpc';
+import { type AnyPipeline, InputError, StepError, pipelines as appPipelines } from '../../../src/lib/pipeline';
+import { withoutTimings } from '../../http/timings';
+import { fragile } from './fragile';
+import { pipelines } from './pool-registry';
+
+const POOL_WORKER = {
+	module: fileURLToPath(new URL('../../../server/pipeline-pool/task.ts', import.meta.url)),
+	factory: 'poolWorker'
+};
+
+const pools: PipelinePool[] = [];
+let workerModule = '';
+beforeAll(async () => {
+	workerModule = await bundleWorker(new URL('./pool-registry.ts', import.meta.url).href, POOL_WORKER);
+});
+afterAll(() => Promise.all(pools.map((pool) => pool.close())));
+
+function openPool(name: keyof typeof pipelines, size = 1): PipelinePool {
+	const pool = openPipelinePool(workerModule, name, size);
+	pools.push(pool);
+	return pool;
+}
+
+function callerFor<P extends AnyPipeline>(pipeline: P, runner?: PipelineRunner<P>) {
+	return createCallerFactory(createAppRouter(pipeline, runner))(createContextInner({ pipeline, authorized: true }));
+}
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+	return promise.then(
+		() => expect.fail('expected a rejection'),
+		(error: unknown) => error
+	);
+}
+
+describe('pipeline pool', () => {
+	it('answers the pipeline procedure as the event loop does, from worker threads', async () => {
+		const pooled = callerFor(appPipelines.wordcount, openPool('wordcount', 2) as PipelineRunner<typeof appPipelines.wordcount>);
+		const inline = callerFor(appPipelines.wordcount);
+		for (const request of [
+			{ input: { text: 'one two three four five' }, flags: { threshold: 3 } },
+			{ input: { text: 'a bb a ccc', title: 'Title' }, debug: true }
+		]) {
+			expect(withoutTimings(await pooled.pipeline.run(request))).toEqual(withoutTimings(await inline.pipeline.run(request)));
+		}
+	});
+
+	it('keeps the API errors: a failing step 422 with its trace, a bug 500 without details', async () => {
+		const pooled = callerFor(fragile, openPool('fragile') as PipelineRunner<typeof fragile>);
+		const inline = callerFor(fragile);
+		for (const request of [{ input: { text: 'boom' } }, { input: { text: 'boom' }, debug: true }]) {
+			const [viaPool, onLoop] = [await failure(pooled.pipeline.run(request)), await failure(inline.pipeline.run(request))];
+			expect(viaPool).toBeInstanceOf(TRPCError);
+			const [poolError, loopError] = [viaPool as TRPCError, onLoop as TRPCError];
+			expect([poolError.code, poolError.message]).toEqual(['UNPROCESSABLE_CONTENT', loopError.message]);
+			expect(errorDetails(poolError)).toMatchObject({ step: 'echo' });
+			expect(errorDetails(poolError).trace?.map((entry) => (entry as { status: string }).status)).toEqual(
+				errorDetails(loopError).trace?.map((entry) => (entry as { status: string }).status)
+			);
+		}
+		const bug = (await failure(pooled.pipeline.run({ input: { text: 'x' }, flags: { crash: true } }))) as TRPCError;
+		expect([bug.code, bug.message]).toEqual(['INTERNAL_SERVER_ERROR', 'Internal server error']);
+	});
+
+	it('rejects input the worker finds invalid with the field path', async () => {
+		const error = await failure(openPool('fragile').run({ text: 'x'.repeat(101) }, {}));
+		expect(error).toBeInstanceOf(InputError);
+		expect((error as InputError).issues[0].path).toEqual(['input', 'text']);
+	});
+
+	it('fails a run whose models cannot load, or whose worker dies, and goes on serving', async () => {
+		await expect(openPool('broken').run({ text: 'x' }, {})).rejects.toThrow('model file missing');
+		const hungry = openPool('hungry');
+		await expect(hungry.run({ text: 'feast' }, {})).rejects.toThrow();
+		expect((await hungry.run({ text: 'fine' }, {})).output).toEqual({ text: 'FINE' });
+	});
+
+	it('runs on the event loop where workers cannot load the code (TypeScript sources) or the pipeline', async () => {
+		const runner = createPipelineRunner(fragile, 2);
+		expect((await runner.run({ text: 'hi' }, {})).output).toEqual({ text: 'hi' });
+		await runner.close();
+	});
+});
+
+describe('run failures between threads', () => {
+	it('keep the class, the step, the issues and the trace; a bug keeps its stack for the log', () => {
+		const input = errorOfFailure(describeFailure(new InputError([{ path: ['input', 'text'], message: 'Required' }])));
+		expect(input).toBeInstanceOf(InputError);
+		expect((input as InputError).issues).toEqual([{ path: ['input', 'text'], message: 'Required' }]);
+
+		const original = new StepError('echo', new Error('cannot echo'), [{ step: 'echo', status: 'error' }]);
+		const step = errorOfFailure(describeFailure(original));
+		expect(step).toBeInstanceOf(StepError);
+		expect([step.message, (step as StepError).step, (step as StepError).trace]).toEqual([
+			original.message,
+			'echo',
+			original.trace
+		]);
+
+		const thrown = new TypeError('x is undefined');
+		const bug = errorOfFailure(describeFailure(thrown));
+		expect([bug.name, bug.message, bug.stack]).toEqual(['TypeError', 'x is undefined', thrown.stack]);
+	});
+});
