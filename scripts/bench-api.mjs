@@ -40,7 +40,8 @@ default \`test\`: the triage test split, or a .jsonl/.csv path), or with --examp
 documented examples (a handful of inputs repeated: the pipeline's per-text memos then skip most of the
 work). They are dealt out across the connections, so requests in flight carry different items, as the
 in-process loop runs one item after another. Every target first gets ${WARM_UP_REQUESTS} untimed requests (the
-in-process loop as many runs), so that no figure includes JIT warm-up.
+in-process loop as many runs; the REST pipeline as many per worker thread, each of which compiles the
+pipeline itself), so that no figure includes JIT warm-up.
 The targets are measured in --rounds rounds (default 3) of --duration seconds (default 5) each, one
 after another within a round (the step right after the echo, the in-process loop right after the REST
 pipeline), so that a ratio compares figures taken under the same load from the host's other tenants;
@@ -115,7 +116,7 @@ async function load(
 	url,
 	bodies,
 	serverPid,
-	{ expectedStatus = 200, contentType = 'application/json', interleave = false, warmUp = true } = {}
+	{ expectedStatus = 200, contentType = 'application/json', interleave = false, warmUp = true, threads = 1 } = {}
 ) {
 	log(`measuring ${name} for ${duration} s ...`);
 	const texts = bodies.map((body) => JSON.stringify(body));
@@ -132,7 +133,7 @@ async function load(
 			: texts.map((body) => ({ ...request, body }))
 	};
 	// Untimed warm-up, as the in-process loop gets: the server's JIT compiles the code path first.
-	if (warmUp) await autocannon({ ...options, amount: Math.max(WARM_UP_REQUESTS, texts.length) });
+	if (warmUp) await autocannon({ ...options, amount: threads * Math.max(WARM_UP_REQUESTS, texts.length) });
 	const cpuBefore = cpuMs(serverPid);
 	const result = await autocannon({ ...options, duration });
 	const failed =
@@ -215,7 +216,11 @@ async function measureRound(warmUp) {
 		}),
 		// Interleaved: the pipeline memoises per-text work, so connections sending the same item together
 		// would mostly hit the memos, which the in-process loop (one item after another) never does.
-		pipeline: await load('REST pipeline', `${app.baseUrl}/api/v1/pipeline`, examples, app.pid, { ...options, interleave: true }),
+		pipeline: await load('REST pipeline', `${app.baseUrl}/api/v1/pipeline`, examples, app.pid, {
+			...options,
+			interleave: true,
+			threads: Math.max(1, served.workers)
+		}),
 		inProcess: await inProcess(duration, options)
 	};
 }

@@ -16,6 +16,10 @@ export function openPipelinePool(workerModule: string, pipeline: string, size: n
 		filename: workerModule,
 		minThreads: size,
 		maxThreads: size,
+		// A worker finishing a run finds the next one already in its queue instead of idling while the
+		// server's thread hands it over. Runs never interleave: a run's steps are synchronous, so the
+		// worker finishes one before it takes the next message.
+		concurrentTasksPerWorker: 2,
 		workerData: { poolPipeline: pipeline } satisfies PoolSetup,
 		resourceLimits: workerResourceLimits()
 	});
