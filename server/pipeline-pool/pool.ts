@@ -10,8 +10,17 @@ export interface PipelinePool {
 	close(): Promise<void>;
 }
 
-/** Worker threads running a registered pipeline; `workerModule` exports poolWorker's task function as default. */
-export function openPipelinePool(workerModule: string, pipeline: string, size: number): PipelinePool {
+/**
+ * Worker threads running a registered pipeline; `workerModule` exports poolWorker's task function as
+ * default. `onCrash` hears of a worker dying outside any run (it could not start): piscina would keep
+ * replacing it, and runs would wait for a worker that never comes.
+ */
+export function openPipelinePool(
+	workerModule: string,
+	pipeline: string,
+	size: number,
+	onCrash: (error: unknown) => void
+): PipelinePool {
 	const piscina = new Piscina<PoolTask, PoolAnswer>({
 		filename: workerModule,
 		minThreads: size,
@@ -23,6 +32,7 @@ export function openPipelinePool(workerModule: string, pipeline: string, size: n
 		workerData: { poolPipeline: pipeline } satisfies PoolSetup,
 		resourceLimits: workerResourceLimits()
 	});
+	piscina.on('error', onCrash);
 	return {
 		async run(input, { flags, debug }) {
 			const answer = await piscina.run({ input, flags, debug });

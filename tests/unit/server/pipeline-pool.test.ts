@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all(pools.map((pool) => pool.close())));
 
 function openPool(name: keyof typeof pipelines, size = 1): PipelinePool {
-	const pool = openPipelinePool(workerModule, name, size);
+	const pool = openPipelinePool(workerModule, name, size, (error) => expect.fail(`a worker crashed: ${String(error)}`));
 	pools.push(pool);
 	return pool;
 }
@@ -83,6 +83,17 @@ describe('pipeline pool', () => {
 		const hungry = openPool('hungry');
 		await expect(hungry.run({ text: 'feast' }, {})).rejects.toThrow();
 		expect((await hungry.run({ text: 'fine' }, {})).output).toEqual({ text: 'FINE' });
+	});
+
+	it('tells of workers that cannot start, and fails the runs that wait for one once closed', async () => {
+		const unstartable = await bundleWorker(new URL('./unstartable-registry.ts', import.meta.url).href, POOL_WORKER);
+		let crashed: (error: unknown) => void = () => {};
+		const crash = new Promise((resolve) => (crashed = resolve));
+		const pool = openPipelinePool(unstartable, 'fragile', 1, crashed);
+		const waiting = expect(pool.run({ text: 'x' }, {})).rejects.toThrow();
+		expect(String(await crash)).toContain('cannot start in a worker');
+		await pool.close();
+		await waiting;
 	});
 
 	it('runs on the event loop where workers cannot load the code (TypeScript sources) or the pipeline', async () => {
