@@ -34,7 +34,9 @@ Builds the app into build-bench, starts it in production mode (server/serve.js),
     again through SvelteKit's route (sent as application/json; charset=utf-8, which the fast path leaves),
   - REST POST /api/v1/pipeline, against the same pipeline run in-process on one core. The server runs
     the pipeline on its worker threads: --workers of them (CONVINCE_PIPELINE_WORKERS; default one
-    per core, 0 on the event loop).
+    per core, 0 on the event loop),
+  - last, the cheap step's latency from one more connection, alone and while the pipeline is loaded
+    (what other callers wait behind pipeline runs).
 Pipeline requests cycle through the first --items (300) inputs of --dataset (a batch dataset name,
 default \`test\`: the triage test split, or a .jsonl/.csv path), or with --examples through the pipeline's
 documented examples (a handful of inputs repeated: the pipeline's per-text memos then skip most of the
@@ -106,6 +108,23 @@ function cpuMs(pid) {
 	return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** autocannon options POSTing `bodies` as JSON to `url` from `connections` connections. */
+function posting(url, bodies, { contentType = 'application/json', interleave = false, connections: count = connections } = {}) {
+	const texts = bodies.map((body) => JSON.stringify(body));
+	const request = { method: 'POST', headers: { 'content-type': contentType } };
+	let sent = 0;
+	return {
+		url,
+		connections: count,
+		// Each connection walks the request list from the start, so the connections send the same body at
+		// about the same time. `interleave` deals the bodies out across connections instead: requests in
+		// flight carry different bodies, and a body comes back only once every other one has been sent.
+		requests: interleave
+			? [{ ...request, setupRequest: (req) => ({ ...req, body: texts[sent++ % texts.length] }) }]
+			: texts.map((body) => ({ ...request, body }))
+	};
+}
+
 /**
  * Requests/s and latency seen by the client, and the server's own CPU per request. This machine has two
  * cores shared by autocannon, the server and anything else running, so CPU per request is the figure
@@ -119,21 +138,9 @@ async function load(
 	{ expectedStatus = 200, contentType = 'application/json', interleave = false, warmUp = true, threads = 1 } = {}
 ) {
 	log(`measuring ${name} for ${duration} s ...`);
-	const texts = bodies.map((body) => JSON.stringify(body));
-	const request = { method: 'POST', headers: { 'content-type': contentType } };
-	let sent = 0;
-	const options = {
-		url,
-		connections,
-		// Each connection walks the request list from the start, so the connections send the same body at
-		// about the same time. `interleave` deals the bodies out across connections instead: requests in
-		// flight carry different bodies, and a body comes back only once every other one has been sent.
-		requests: interleave
-			? [{ ...request, setupRequest: (req) => ({ ...req, body: texts[sent++ % texts.length] }) }]
-			: texts.map((body) => ({ ...request, body }))
-	};
+	const options = posting(url, bodies, { contentType, interleave });
 	// Untimed warm-up, as the in-process loop gets: the server's JIT compiles the code path first.
-	if (warmUp) await autocannon({ ...options, amount: threads * Math.max(WARM_UP_REQUESTS, texts.length) });
+	if (warmUp) await autocannon({ ...options, amount: threads * Math.max(WARM_UP_REQUESTS, bodies.length) });
 	const cpuBefore = cpuMs(serverPid);
 	const result = await autocannon({ ...options, duration });
 	const failed =
@@ -216,7 +223,7 @@ async function measureRound(warmUp) {
 		}),
 		// Interleaved: the pipeline memoises per-text work, so connections sending the same item together
 		// would mostly hit the memos, which the in-process loop (one item after another) never does.
-		pipeline: await load('REST pipeline', `${app.baseUrl}/api/v1/pipeline`, examples, app.pid, {
+		pipeline: await load('REST pipeline', pipelineUrl, examples, app.pid, {
 			...options,
 			interleave: true,
 			threads: Math.max(1, served.workers)
@@ -242,12 +249,36 @@ function medians(objects) {
 	);
 }
 
+const pipelineUrl = `${app.baseUrl}/api/v1/pipeline`;
+/**
+ * What another caller waits while the pipeline is busy: the cheap step's latency from one more
+ * connection, first alone, then while --connections connections keep the REST pipeline loaded. A
+ * pipeline run on the event loop holds up every request queued behind it; on worker threads it does not.
+ */
+async function cheapStepBesidePipeline() {
+	log(`measuring steps/${cheapStep.name} from one connection, alone and beside the loaded pipeline, ${duration} s each ...`);
+	const probe = () => autocannon({ ...posting(stepUrl, stepBodies, { connections: 1 }), duration });
+	const alone = await probe();
+	const [beside] = await Promise.all([
+		probe(),
+		autocannon({ ...posting(pipelineUrl, examples, { interleave: true }), duration })
+	]);
+	return {
+		aloneMeanMs: alone.latency.mean,
+		aloneP99Ms: alone.latency.p99,
+		besidePipelineMeanMs: beside.latency.mean,
+		besidePipelineP99Ms: beside.latency.p99
+	};
+}
+
 const measured = [];
+let besidePipeline;
 try {
 	for (let round = 0; round < rounds; round++) {
 		log(`round ${round + 1} of ${rounds}`);
 		measured.push(await measureRound(round === 0));
 	}
+	besidePipeline = await cheapStepBesidePipeline();
 } finally {
 	echo.stop();
 	await app.stop();
@@ -266,6 +297,7 @@ const report = {
 	connections,
 	pipelineWorkers: served.workers,
 	rows,
+	besidePipeline,
 	ratios,
 	perRound,
 	targets
@@ -293,4 +325,9 @@ if (args.json) {
 			.join(', ')})`;
 	console.log(`\nREST steps/${cheapStep.name} vs node:http echo: ${ratio('stepVsEcho', targets.stepVsEcho)}`);
 	console.log(`REST pipeline vs in-process: ${ratio('restPipelineVsInProcess', targets.restPipelineVsInProcess)}`);
+	const ms = (n) => `${n.toFixed(2)} ms`;
+	console.log(
+		`steps/${cheapStep.name} from one more connection: mean ${ms(besidePipeline.aloneMeanMs)}, p99 ${ms(besidePipeline.aloneP99Ms)} alone; ` +
+			`mean ${ms(besidePipeline.besidePipelineMeanMs)}, p99 ${ms(besidePipeline.besidePipelineP99Ms)} while ${connections} connections load the pipeline`
+	);
 }
