@@ -12,7 +12,7 @@ import { compareRuns } from '../server/batch/compare.ts';
 import { encodeItems, readDataset, resolveDataset } from '../server/batch/dataset.ts';
 import { defaultPipelineName } from '../server/pipeline.ts';
 import { DEFAULT_REGISTRY, loadPipeline } from '../server/batch/registry.ts';
-import { workerResourceLimits } from '../server/batch/pool.ts';
+import { workerResourceLimits } from '../server/worker-limits.ts';
 import { startBatch } from '../server/batch/runner.ts';
 import { bundleWorker } from '../server/batch/worker-bundle.ts';
 import { resolveFlags } from '../src/lib/pipeline/kit/index.ts';

@@ -10,7 +10,7 @@ import { createCallerFactory } from './trpc';
 
 /** Everything a server process serves, built once from its configuration (tests may pass their own pipeline). */
 export function createApp(config: ServerConfig, pipeline: AnyPipeline = selectPipeline(config.pipelineName)) {
-	const runner = createPipelineRunner(pipeline, config.pipelineWorkers ?? 0);
+	const runner = createPipelineRunner(pipeline, config);
 	const router = createAppRouter(pipeline, runner);
 	const isAuthorized = createKeyCheck(config.apiKey);
 	/** The context of an HTTP request with this Authorization header: authorized only with the API key, when one is configured. */

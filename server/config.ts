@@ -1,8 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { formatIssues, issuesFromZod } from '../src/lib/pipeline/kit';
+import { workerHeapMbSchema } from './worker-limits';
 
 const MEGABYTE = 1024 * 1024;
+
+/** One worker per core, but not so many that the default's memory (each loads the models) grows without bound. */
+export const DEFAULT_PIPELINE_WORKERS = Math.min(availableParallelism(), 4);
 
 const envSchema = z.object({
 	CONVINCE_PIPELINE: z.string().min(1).optional(),
@@ -16,16 +20,19 @@ const envSchema = z.object({
 		.number()
 		.int()
 		.min(0)
-		.default(availableParallelism())
-		.describe('Worker threads running the pipeline for API calls (default: one per core; 0: on the event loop)')
+		.default(DEFAULT_PIPELINE_WORKERS)
+		.describe('Worker threads running the pipeline for API calls (default: one per core, at most 4; 0: on the event loop)'),
+	CONVINCE_WORKER_HEAP_MB: workerHeapMbSchema
 });
 
 export interface ServerConfig {
 	pipelineName?: string;
 	apiKey?: string;
 	maxBodyBytes: number;
-	/** Worker threads running the pipeline (see createPipelineRunner); 0 or absent: on the event loop. */
+	/** Worker threads running the pipeline (see createPipelineRunner); absent, as in apps that tests build: 0, on the event loop. */
 	pipelineWorkers?: number;
+	/** Heap limit of each worker thread in MB. */
+	workerHeapMb?: number;
 }
 
 /** Reads the server's settings from the environment; a bad value stops start-up naming the variable. */
@@ -38,6 +45,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 		pipelineName: parsed.data.CONVINCE_PIPELINE,
 		apiKey: parsed.data.CONVINCE_API_KEY,
 		maxBodyBytes: parsed.data.CONVINCE_MAX_BODY_BYTES,
-		pipelineWorkers: parsed.data.CONVINCE_PIPELINE_WORKERS
+		pipelineWorkers: parsed.data.CONVINCE_PIPELINE_WORKERS,
+		workerHeapMb: parsed.data.CONVINCE_WORKER_HEAP_MB
 	};
 }

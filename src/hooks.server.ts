@@ -20,7 +20,7 @@ export const init: ServerInit = () => {
 	// Not awaited: the server answers at once and /api/v1/health reports when the models are ready.
 	void warmUp(pipeline);
 	publishNodeFastPath(app);
-	// server/serve.js emits it once requests in flight are answered; the pipeline's workers would keep the process alive.
+	// server/serve.js emits it once the requests in flight are answered: the pipeline's workers stop with the server.
 	process.once('sveltekit:shutdown', () => void app.close());
 };
 

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { EncodedRunItem } from '../../db/queries/items';
 import type { ChunkTask, WorkerSetup } from './evaluate';
+import { workerResourceLimits } from '../worker-limits';
 import { bundleWorker } from './worker-bundle';
 
 export interface PoolOptions {
@@ -24,14 +25,6 @@ export interface WorkerPool {
 	 * queued tasks would otherwise wait forever.
 	 */
 	crashed: Promise<void>;
-}
-
-/**
- * Caps the young generation too, whose default grows with the machine's memory; below 16 MB scavenges
- * slow the pipeline down (measured: 8 MB cost a fifth of the throughput).
- */
-export function workerResourceLimits(heapMb = Number(process.env.CONVINCE_WORKER_HEAP_MB ?? 256)) {
-	return { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 };
 }
 
 /** Starts the workers at once: they load their models while the caller hashes the dataset. */

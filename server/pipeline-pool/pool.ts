@@ -1,36 +1,39 @@
 import { Piscina } from 'piscina';
-import type { AnyPipeline, PipelineRun, RunOptions } from '../../src/lib/pipeline';
-import { workerResourceLimits } from '../batch/pool';
+import type { AnyPipeline } from '../../src/lib/pipeline';
+import { workerResourceLimits } from '../worker-limits';
+import type { PipelineRunner } from './runner';
 import { type PoolAnswer, type PoolSetup, type PoolTask, errorOfFailure } from './task';
 
-export interface PipelinePool {
-	/** runPipeline on a worker thread: the same run, and the same errors by class. */
-	run(input: unknown, options: RunOptions): Promise<PipelineRun<AnyPipeline>>;
-	workers(): number;
-	close(): Promise<void>;
+export interface PoolOptions {
+	/** A module whose default export is poolWorker's task function. */
+	workerModule: string;
+	/** A pipeline of the registry the module bundles. */
+	pipeline: string;
+	size: number;
+	heapMb?: number;
+	/**
+	 * Hears of a worker dying outside any run (it could not start): piscina would keep replacing it, and
+	 * runs would wait for a worker that never comes.
+	 */
+	onCrash: (error: unknown) => void;
 }
 
 /**
- * Worker threads running a registered pipeline; `workerModule` exports poolWorker's task function as
- * default. `onCrash` hears of a worker dying outside any run (it could not start): piscina would keep
- * replacing it, and runs would wait for a worker that never comes.
+ * Up to this many runs in flight per worker. Runs whose steps are synchronous still go one after
+ * another (a run ends before the worker reads its next message), but the next is already waiting when
+ * one ends; runs that wait on I/O (the enrich lookup) overlap, as they would on the event loop.
  */
-export function openPipelinePool(
-	workerModule: string,
-	pipeline: string,
-	size: number,
-	onCrash: (error: unknown) => void
-): PipelinePool {
+const RUNS_PER_WORKER = 16;
+
+/** runPipeline on worker threads: the same runs, and errors the API answers with the same status and body. */
+export function openPipelinePool({ workerModule, pipeline, size, heapMb, onCrash }: PoolOptions): PipelineRunner<AnyPipeline> {
 	const piscina = new Piscina<PoolTask, PoolAnswer>({
 		filename: workerModule,
 		minThreads: size,
 		maxThreads: size,
-		// A worker finishing a run finds the next one already in its queue instead of idling while the
-		// server's thread hands it over. Runs never interleave: a run's steps are synchronous, so the
-		// worker finishes one before it takes the next message.
-		concurrentTasksPerWorker: 2,
+		concurrentTasksPerWorker: RUNS_PER_WORKER,
 		workerData: { poolPipeline: pipeline } satisfies PoolSetup,
-		resourceLimits: workerResourceLimits()
+		resourceLimits: workerResourceLimits(heapMb)
 	});
 	piscina.on('error', onCrash);
 	return {
@@ -40,6 +43,7 @@ export function openPipelinePool(
 			return answer.run;
 		},
 		workers: () => size,
-		close: () => piscina.destroy()
+		// Runs queued for a worker fail; those running finish.
+		close: () => piscina.close({ force: true })
 	};
 }

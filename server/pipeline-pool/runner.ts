@@ -1,50 +1,62 @@
 import { type AnyPipeline, type PipelineRun, type RunOptions, runPipeline } from '../../src/lib/pipeline';
+import type { ServerConfig } from '../config';
 import { registeredPipeline } from '../pipeline';
-import { type PipelinePool, openPipelinePool } from './pool';
+import { openPipelinePool } from './pool';
 
 export interface PipelineRunner<P extends AnyPipeline = AnyPipeline> {
 	run(input: unknown, options: RunOptions): Promise<PipelineRun<P>>;
 	/** Worker threads the runs go to; 0 while they run on the event loop. */
 	workers(): number;
-	/** Stops the workers, if any; runs still in flight finish first. */
+	/** Stops the workers, if any: runs queued for them fail, runs in flight finish. */
 	close(): Promise<void>;
 }
 
-function poolFor(
-	pipeline: AnyPipeline,
-	workers: number,
-	module: typeof import('./worker'),
-	onCrash: (error: unknown) => void
-): PipelinePool | undefined {
-	// Run from source (vite dev, vitest) the module is TypeScript, which worker threads cannot load; a
-	// pipeline outside the registry (a test's) is unknown to the workers. Checking the task function
-	// also keeps the bundler from dropping it: nothing on this thread calls it.
-	if (typeof module.default !== 'function' || !module.workerModuleUrl.endsWith('.js')) return undefined;
-	if (registeredPipeline(pipeline.name) !== pipeline) return undefined;
-	console.log(`[convince] pipeline runs for API calls go to ${workers} worker thread${workers === 1 ? '' : 's'}`);
-	return openPipelinePool(module.workerModuleUrl, pipeline.name, workers, onCrash);
+type WorkerModule = typeof import('./worker');
+
+/** Whether worker threads can run `pipeline` from `module` (see createPipelineRunner). */
+function canRunOnWorkers(pipeline: AnyPipeline, module: WorkerModule): boolean {
+	// Reading the default export also keeps the bundler from dropping it: nothing on this thread calls it.
+	if (typeof module.default !== 'function' || !module.workerModuleUrl.endsWith('.js')) return false;
+	// Workers run the registry's pipeline of that name, which must be this one.
+	return registeredPipeline(pipeline.name) === pipeline;
 }
 
 /**
- * Runs the served pipeline on `workers` worker threads (0: on the event loop), so that a run neither
- * blocks other requests for its milliseconds nor leaves the other cores idle. Runs go to the event loop
- * until the pool has started, and always where no pool can run (see poolFor) or its workers cannot start.
+ * Runs the served pipeline on `pipelineWorkers` worker threads (0: on the event loop), so that a run
+ * neither holds up every request queued behind it for its milliseconds of CPU nor leaves the other
+ * cores idle. Runs go to the event loop until the pool has started, and for good where workers cannot
+ * run the pipeline: run from source (vite dev, vitest) the worker module is TypeScript, which worker
+ * threads cannot load, and a pipeline outside the registry (a test's) is unknown to them. Workers that
+ * cannot start hand the runs back to the event loop too.
  */
-export function createPipelineRunner<P extends AnyPipeline>(pipeline: P, workers: number): PipelineRunner<P> {
-	let pool: PipelinePool | undefined;
+export function createPipelineRunner<P extends AnyPipeline>(
+	pipeline: P,
+	{ pipelineWorkers = 0, workerHeapMb }: Pick<ServerConfig, 'pipelineWorkers' | 'workerHeapMb'> = {}
+): PipelineRunner<P> {
+	let pool: PipelineRunner | undefined;
 	const onCrash = (error: unknown) => {
 		if (!pool) return;
 		console.error('[convince] a pipeline worker could not start; running the pipeline on the event loop:', error);
-		// Runs waiting for a worker fail (500) rather than wait for ever; later ones run here.
-		void pool?.close();
+		void pool.close();
 		pool = undefined;
 	};
 	const started =
-		workers > 0
-			? import('./worker').then(
-					(module) => void (pool = poolFor(pipeline, workers, module, onCrash)),
-					(error: unknown) => console.error('[convince] pipeline workers unavailable, running on the event loop:', error)
-				)
+		pipelineWorkers > 0
+			? import('./worker')
+					.then((module) => {
+						if (!canRunOnWorkers(pipeline, module)) return;
+						pool = openPipelinePool({
+							workerModule: module.workerModuleUrl,
+							pipeline: pipeline.name,
+							size: pipelineWorkers,
+							heapMb: workerHeapMb,
+							onCrash
+						});
+						console.log(
+							`[convince] pipeline runs for API calls go to ${pipelineWorkers} worker thread${pipelineWorkers === 1 ? '' : 's'}`
+						);
+					})
+					.catch((error: unknown) => console.error('[convince] pipeline workers unavailable, running on the event loop:', error))
 			: Promise.resolve();
 	return {
 		run: (input, options) =>
@@ -52,7 +64,9 @@ export function createPipelineRunner<P extends AnyPipeline>(pipeline: P, workers
 		workers: () => pool?.workers() ?? 0,
 		close: async () => {
 			await started;
-			await pool?.close();
+			const closing = pool;
+			pool = undefined;
+			await closing?.close();
 		}
 	};
 }

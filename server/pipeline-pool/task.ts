@@ -64,14 +64,20 @@ export function isPoolWorker(): boolean {
 	return !isMainThread && typeof (workerData as Partial<PoolSetup> | null)?.poolPipeline === 'string';
 }
 
-/** A pool worker's task function: runs the pipeline its pool was opened for, whose models start loading at once. */
-export function poolWorker(registry: Registry): (task: PoolTask) => Promise<PoolAnswer> {
+/**
+ * A pool worker's task function, once the pipeline its pool was opened for has loaded its models (a
+ * failed load is reported by each run, which tries the load again).
+ */
+export async function poolWorker(registry: Registry): Promise<(task: PoolTask) => Promise<PoolAnswer>> {
 	const pipeline = pipelineNamed(registry, (workerData as PoolSetup).poolPipeline);
-	// A failed load is answered by the tasks, which retry it (once() forgets failures).
-	pipeline.load().catch(() => {});
+	await pipeline.load().catch(() => {});
 	return async ({ input, flags, debug }) => {
 		try {
-			return { run: await runPipeline(pipeline, input, { flags, debug }) };
+			const run = await runPipeline(pipeline, input, { flags, debug });
+			// Debug data is not checked against its schema: what cannot be copied to the server's thread
+			// (a function, say) fails this run here instead of the worker, in piscina's postMessage.
+			if (debug) structuredClone(run.trace);
+			return { run };
 		} catch (error) {
 			return { failure: describeFailure(error) };
 		}

@@ -7,10 +7,11 @@ import { type PoolAnswer, type PoolTask, isPoolWorker, poolWorker } from './task
  */
 export const workerModuleUrl = import.meta.url;
 
-/** Made as a worker thread imports the module, so that its models load before the first task. */
-const runTask = isPoolWorker() ? poolWorker(pipelines) : undefined;
+// Awaited here, before piscina reports the worker ready: an idle worker blocks in Atomics.wait, where
+// the models' file reads could not finish, so a load started but not awaited would wait for the first run.
+const runTask = isPoolWorker() ? await poolWorker(pipelines) : undefined;
 
-/** Piscina's task function. */
+/** What piscina calls; on the server's thread, which imports the module for its URL, there is no task to run. */
 export default function poolTask(task: PoolTask): Promise<PoolAnswer> {
 	if (!runTask) throw new Error('pipeline pool tasks run on worker threads');
 	return runTask(task);

@@ -9,10 +9,7 @@ import { samplesRouter } from './samples';
 import { createStepsRouter } from './steps';
 
 /** The whole API for one pipeline; every procedure derives from the pipeline's schemas and steps. */
-export function createAppRouter<P extends AnyPipeline>(
-	pipeline: P,
-	runner: PipelineRunner<P> = createPipelineRunner(pipeline, 0)
-) {
+export function createAppRouter<P extends AnyPipeline>(pipeline: P, runner: PipelineRunner<P> = createPipelineRunner(pipeline)) {
 	return router({
 		pipeline: createPipelineRouter(pipeline, runner),
 		steps: createStepsRouter(pipeline),

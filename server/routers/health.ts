@@ -14,7 +14,7 @@ export const healthSchema = z.object({
 	pipeline: z.object({
 		name: z.string(),
 		version: z.string(),
-		workers: z.number().int().describe('Worker threads running the pipeline for API calls (0: on the event loop)')
+		workers: z.number().int().nonnegative().describe('Worker threads running the pipeline for API calls (0: on the event loop)')
 	}),
 	models: z.object({ loaded: z.boolean(), error: z.string().optional() }),
 	database: componentSchema

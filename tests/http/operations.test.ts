@@ -2,9 +2,9 @@ import { compileErrors, dereference, validate } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import type { OpenAPIObject } from 'trpc-to-openapi';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PIPELINE_WORKERS } from '../../server/config';
 import { DEFAULT_PIPELINE } from '../../server/default-pipeline';
 import { testPipeline } from '../setup/server';
 import { baseUrl, call, openApiDocument, operationsOf, postJson } from './request';
@@ -102,7 +102,7 @@ describe('every operation', () => {
 
 	it('runs the pipeline on a worker thread per core (health says how many), off the event loop', async () => {
 		const { body } = await call('/api/v1/health');
-		expect((body as { pipeline: { workers: number } }).pipeline.workers).toBe(availableParallelism());
+		expect((body as { pipeline: { workers: number } }).pipeline.workers).toBe(DEFAULT_PIPELINE_WORKERS);
 	});
 
 	it('runs every step alone on the input it receives inside the pipeline, with debug', async () => {

@@ -6,6 +6,7 @@ import { readConfig } from '../../../server/config';
 import { limitRequestBody } from '../../../server/http/body';
 import { settleUnreadBody } from '../../../server/http/unread-body';
 import { selectPipeline } from '../../../server/pipeline';
+import { workerHeapMbFromEnv } from '../../../server/worker-limits';
 
 /** A POST whose body arrives in chunks without Content-Length, as a chunked upload does. */
 function chunkedRequest(chunks: number, chunkBytes: number): Request {
@@ -45,12 +46,16 @@ describe('readConfig', () => {
 			maxBodyBytes: 1024 * 1024,
 			apiKey: undefined,
 			pipelineName: undefined,
-			pipelineWorkers: availableParallelism()
+			pipelineWorkers: Math.min(availableParallelism(), 4),
+			workerHeapMb: 256
 		});
 		expect(readConfig({ CONVINCE_API_KEY: '', CONVINCE_MAX_BODY_BYTES: '2048' }).maxBodyBytes).toBe(2048);
 		expect(readConfig({ CONVINCE_PIPELINE_WORKERS: '0' }).pipelineWorkers).toBe(0);
 		expect(() => readConfig({ CONVINCE_MAX_BODY_BYTES: 'lots' })).toThrow(/CONVINCE_MAX_BODY_BYTES/);
 		expect(() => readConfig({ CONVINCE_PIPELINE_WORKERS: '-1' })).toThrow(/CONVINCE_PIPELINE_WORKERS/);
+		expect(() => readConfig({ CONVINCE_WORKER_HEAP_MB: 'lots' })).toThrow(/CONVINCE_WORKER_HEAP_MB/);
+		expect(() => workerHeapMbFromEnv('-1')).toThrow(/CONVINCE_WORKER_HEAP_MB/);
+		expect(workerHeapMbFromEnv('')).toBe(256);
 		expect(() => readConfig({ CONVINCE_API_KEY: 'short' })).toThrow(/CONVINCE_API_KEY/);
 	});
 

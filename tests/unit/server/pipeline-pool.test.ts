@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorker } from '../../../server/batch/worker-bundle';
 import { createContextInner } from '../../../server/context';
 import { errorDetails } from '../../../server/errors';
-import { type PipelinePool, openPipelinePool } from '../../../server/pipeline-pool/pool';
+import { openPipelinePool } from '../../../server/pipeline-pool/pool';
 import { type PipelineRunner, createPipelineRunner } from '../../../server/pipeline-pool/runner';
 import { describeFailure, errorOfFailure } from '../../../server/pipeline-pool/task';
 import { createAppRouter } from '../../../server/routers/_app';
 import { createCallerFactory } from '../../../server/trpc';
-import { type AnyPipeline, InputError, StepError, pipelines as appPipelines } from '../../../src/lib/pipeline';
+import { type AnyPipeline, InputError, OutputError, StepError, pipelines as appPipelines } from '../../../src/lib/pipeline';
 import { withoutTimings } from '../../http/timings';
 import { fragile } from './fragile';
 import { pipelines } from './pool-registry';
@@ -19,15 +19,16 @@ const POOL_WORKER = {
 	factory: 'poolWorker'
 };
 
-const pools: PipelinePool[] = [];
+const pools: PipelineRunner[] = [];
 let workerModule = '';
 beforeAll(async () => {
 	workerModule = await bundleWorker(new URL('./pool-registry.ts', import.meta.url).href, POOL_WORKER);
 });
 afterAll(() => Promise.all(pools.map((pool) => pool.close())));
 
-function openPool(name: keyof typeof pipelines, size = 1): PipelinePool {
-	const pool = openPipelinePool(workerModule, name, size, (error) => expect.fail(`a worker crashed: ${String(error)}`));
+function openPool(name: keyof typeof pipelines, size = 1): PipelineRunner {
+	const onCrash = (error: unknown) => expect.fail(`a worker crashed: ${String(error)}`);
+	const pool = openPipelinePool({ workerModule, pipeline: name, size, onCrash });
 	pools.push(pool);
 	return pool;
 }
@@ -85,19 +86,32 @@ describe('pipeline pool', () => {
 		expect((await hungry.run({ text: 'fine' }, {})).output).toEqual({ text: 'FINE' });
 	});
 
-	it('tells of workers that cannot start, and fails the runs that wait for one once closed', async () => {
+	it('tells of workers that cannot start, and fails the runs left waiting for them once closed', async () => {
 		const unstartable = await bundleWorker(new URL('./unstartable-registry.ts', import.meta.url).href, POOL_WORKER);
 		let crashed: (error: unknown) => void = () => {};
 		const crash = new Promise((resolve) => (crashed = resolve));
-		const pool = openPipelinePool(unstartable, 'fragile', 1, crashed);
+		const pool = openPipelinePool({ workerModule: unstartable, pipeline: 'fragile', size: 1, onCrash: crashed });
 		const waiting = expect(pool.run({ text: 'x' }, {})).rejects.toThrow();
 		expect(String(await crash)).toContain('cannot start in a worker');
 		await pool.close();
 		await waiting;
 	});
 
-	it('runs on the event loop where workers cannot load the code (TypeScript sources) or the pipeline', async () => {
-		const runner = createPipelineRunner(fragile, 2);
+	it('fails a run whose debug data cannot cross threads, and keeps its worker', async () => {
+		const pool = openPool('leaky');
+		const before = await pool.run({ text: 'x' }, {});
+		await expect(pool.run({ text: 'x' }, { debug: true })).rejects.toThrow(/could not be cloned/);
+		expect((await pool.run({ text: 'x' }, {})).output).toEqual(before.output);
+	});
+
+	it('overlaps runs that wait on I/O, as the event loop does', async () => {
+		const pool = openPool('together');
+		const runs = await Promise.all(['3', '3', '3'].map((text) => pool.run({ text }, {})));
+		expect(runs.map((run) => run.output)).toEqual([{ text: '3' }, { text: '3' }, { text: '3' }]);
+	});
+
+	it('runs on the event loop where workers cannot load the code (TypeScript sources)', async () => {
+		const runner = createPipelineRunner(fragile, { pipelineWorkers: 2 });
 		expect((await runner.run({ text: 'hi' }, {})).output).toEqual({ text: 'hi' });
 		await runner.close();
 	});
@@ -117,6 +131,10 @@ describe('run failures between threads', () => {
 			'echo',
 			original.trace
 		]);
+
+		const issues = [{ path: ['output', 'count'], message: 'Expected number' }];
+		const broken = errorOfFailure(describeFailure(new StepError('count', new OutputError('count', issues))));
+		expect((broken as StepError).cause).toMatchObject({ name: 'OutputError', issues });
 
 		const thrown = new TypeError('x is undefined');
 		const bug = errorOfFailure(describeFailure(thrown));
