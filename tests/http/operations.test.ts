@@ -100,7 +100,7 @@ describe('every operation', () => {
 		expect(tried.filter((id) => id.startsWith('runStep')).length, 'steps with documented examples').toBeGreaterThan(0);
 	});
 
-	it('runs the pipeline on a worker thread per core (health says how many), off the event loop', async () => {
+	it('runs the pipeline on worker threads, one per core up to 4 (health says how many)', async () => {
 		const { body } = await call('/api/v1/health');
 		expect((body as { pipeline: { workers: number } }).pipeline.workers).toBe(DEFAULT_PIPELINE_WORKERS);
 	});
