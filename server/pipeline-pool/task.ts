@@ -30,6 +30,7 @@ export type RunFailure =
 /** A pool worker's answer to a task. */
 export type PoolAnswer = { run: PipelineRun<AnyPipeline> } | { failure: RunFailure };
 
+/** What runPipeline threw, as data the server's thread can rebuild (errorOfFailure). */
 export function describeFailure(error: unknown): RunFailure {
 	if (error instanceof InputError) return { kind: 'input', issues: error.issues };
 	if (error instanceof StepError)
