@@ -204,6 +204,7 @@ const app = await setup.startTestServer({
 /** Worker threads the REST pipeline runs on, as the server reports them. */
 const { pipeline: served } = await (await fetch(`${app.baseUrl}/api/v1/health`)).json();
 const stepUrl = `${app.baseUrl}/api/v1/steps/${cheapStep.name}`;
+const pipelineUrl = `${app.baseUrl}/api/v1/pipeline`;
 const stepBodies = (cheapStep.examples ?? []).map((input) => ({ input }));
 /** One round: every target in turn, each pair that forms a ratio measured back to back. */
 async function measureRound(warmUp) {
@@ -249,7 +250,6 @@ function medians(objects) {
 	);
 }
 
-const pipelineUrl = `${app.baseUrl}/api/v1/pipeline`;
 /**
  * What another caller waits while the pipeline is busy: the cheap step's latency from one more
  * connection, first alone, then while --connections connections keep the REST pipeline loaded. A
