@@ -190,6 +190,8 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	const problems = new Map(run.datasetProblems.map((problem) => [problem.line, problem]));
 	const counters = { done: finished.size, errors: run.itemsErrors, problemLines: 0, sessionItems: 0 };
 	const inFlight = new Set<Promise<void>>();
+	/** Items whose worker died under them, one of them perhaps the cause: run alone once the rest is done. */
+	const suspects: DatasetItem[] = [];
 	let failure: unknown;
 
 	const report = () => {
@@ -215,24 +217,37 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		report();
 	};
 
-	/** Only the JSON text of the chunk stays referenced while it runs (see `ChunkTask.items`). */
-	const dispatch = (items: string) => {
+	/**
+	 * Runs a chunk; when its worker dies under it, `onKilled` decides. Anything else failing (the models
+	 * did not load, the pool is closing) fails the run with nothing recorded for the chunk, so a resume
+	 * redoes it. Only the JSON text of the chunk stays referenced while it runs (see `ChunkTask.items`).
+	 */
+	const dispatch = (items: string, onKilled: (error: unknown) => void) => {
 		const task = pool.piscina
 			.run({ flags: run.flags, items })
 			.then(store, (error: unknown) => {
-				// Anything but a worker dying mid-task (its models did not load, the pool is closing) fails
-				// the run with nothing recorded for the chunk, so a resume redoes it.
 				if (pool.crash || !killedWorker(error)) return void (failure ??= pool.crash ?? error);
-				const chunk = decodeItems(items);
-				// One item killed its worker: run the chunk's items alone, so only that one fails.
-				if (chunk.length > 1) for (const item of chunk) dispatch(encodeItems([{ kind: 'item', ...item }]));
-				else store([encodeRunItem(crashedItem(chunk[0], error))]);
+				onKilled(error);
 			})
 			.catch((error: unknown) => {
 				failure ??= error;
 			})
 			.finally(() => inFlight.delete(task));
 		inFlight.add(task);
+		return task;
+	};
+	// A worker runs two chunks at once (see openPool): when it dies, the items of both are suspects.
+	const dispatchChunk = (chunk: ItemRecord[]) => {
+		const items = encodeItems(chunk);
+		dispatch(items, () => suspects.push(...decodeItems(items)));
+	};
+	/** Runs each suspect with nothing else in the pool, so a worker that dies now died of that item. */
+	const runSuspectsAlone = async () => {
+		for (let item = suspects.shift(); item && !signal?.aborted && !failure && !pool.crash; item = suspects.shift()) {
+			const alone = item;
+			const killed = (error: unknown) => store([encodeRunItem(crashedItem(alone, error))]);
+			await Promise.race([dispatch(encodeItems([{ kind: 'item', ...alone }]), killed), pool.crashed]);
+		}
 	};
 
 	try {
@@ -251,13 +266,14 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 			if (finished.has(record.id)) continue;
 			chunk.push(record);
 			if (chunk.length < chunkSize) continue;
-			dispatch(encodeItems(chunk));
+			dispatchChunk(chunk);
 			chunk = [];
 			// Backpressure: read no further ahead than the workers can take, so memory stays flat.
 			while (inFlight.size >= pool.size * 2 && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
 		}
-		if (chunk.length && !signal?.aborted && !failure) dispatch(encodeItems(chunk));
+		if (chunk.length && !signal?.aborted && !failure) dispatchChunk(chunk);
 		while (inFlight.size && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
+		await runSuspectsAlone();
 		failure ??= pool.crash;
 		writer.flush();
 	} catch (error) {

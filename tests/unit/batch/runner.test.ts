@@ -132,6 +132,24 @@ describe('batch runs in worker threads', () => {
 		expect(failed).toMatchObject({ itemId: '2', error: { name: 'WorkerError', message: expect.stringMatching(/died/) } });
 	});
 
+	it('blames only the item that killed its worker, not those of chunks that shared the worker', async () => {
+		const texts = Array.from({ length: 40 }, (_, i) => (i === 13 ? 'a feast' : `item ${i}`));
+		const db = freshDb();
+		const { run } = await startBatch({
+			db,
+			registry,
+			pipeline: 'hungry',
+			dataset: writeShouts('hungry-pool.jsonl', texts),
+			concurrency: 2,
+			chunkSize: 3,
+			workerHeapMb: 64,
+			reportsDir
+		});
+		expect(run).toMatchObject({ status: 'done', itemsDone: 40, itemsErrors: 1 });
+		const { items } = pageRunItems(db, run.id, { filter: 'errors', offset: 0, limit: 10 });
+		expect(items.map((item) => item.itemId)).toEqual(['13']);
+	});
+
 	it('fails the run with the reason when the workers cannot load the pipeline', async () => {
 		const { run } = await startBatch({
 			db: freshDb(),
