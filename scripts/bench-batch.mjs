@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads';
 import { openDb } from '../db/client.ts';
 import { getRun, listRuns } from '../db/queries/runs.ts';
 import { compareRuns } from '../server/batch/compare.ts';
-import { encodeItems, readDataset, resolveDataset } from '../server/batch/dataset.ts';
+import { ChunkPacker } from '../server/batch/chunks.ts';
+import { readDataset, resolveDataset } from '../server/batch/dataset.ts';
 import { defaultPipelineName } from '../server/pipeline.ts';
 import { DEFAULT_REGISTRY, loadPipeline } from '../server/batch/registry.ts';
 import { workerResourceLimits } from '../server/worker-limits.ts';
@@ -84,14 +85,19 @@ import(workerData.bundle).then(async ({ default: evaluate }) => {
 	parentPort.postMessage(items / ((performance.now() - started) / 1000));
 });`;
 
-/** The first `count` items of a file as the runner sends them to workers, 16 to a chunk. */
+/** The first `count` items of a file in chunks, as the runner sends them to workers. */
 async function workerChunks(file, count) {
-	const items = [];
+	const packer = new ChunkPacker();
+	const chunks = [];
+	let items = 0;
 	for await (const record of readDataset(resolveDataset(file))) {
-		if (record.kind === 'item') items.push(record);
-		if (items.length === count) break;
+		if (record.kind !== 'item') continue;
+		const chunk = packer.add(record);
+		if (chunk) chunks.push(chunk);
+		if (++items === count) break;
 	}
-	return Array.from({ length: Math.ceil(items.length / 16) }, (_, i) => encodeItems(items.slice(i * 16, (i + 1) * 16)));
+	const last = packer.take();
+	return last ? [...chunks, last] : chunks;
 }
 
 /**

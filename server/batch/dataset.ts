@@ -164,12 +164,18 @@ function toRecord(value: unknown, line: number): DatasetRecord {
 	return { kind: 'item', id: String(id), line, input, ...(label === undefined ? {} : { label }) };
 }
 
-/** Items as one JSON text for a worker: each item's line beside its record, JSONL lines copied verbatim. */
-export function encodeItems(items: ItemRecord[]): string {
-	const encoded = items.map(
-		({ line, text, id, input, label }) => `{"line":${line},"record":${text ?? JSON.stringify({ id, input, label })}}`
-	);
+/** One item as a worker receives it: its line beside its record, a JSONL line copied verbatim. */
+export function encodeItem({ line, text, id, input, label }: ItemRecord): string {
+	return `{"line":${line},"record":${text ?? JSON.stringify({ id, input, label })}}`;
+}
+
+/** Encoded items as one JSON text for a worker. */
+export function joinEncodedItems(encoded: string[]): string {
 	return `[${encoded.join(',')}]`;
+}
+
+export function encodeItems(items: ItemRecord[]): string {
+	return joinEncodedItems(items.map(encodeItem));
 }
 
 /** The worker's side of encodeItems: records read as the main thread read them. */

@@ -12,7 +12,7 @@ export interface ChunkTask {
 	/** Resolved flags (defaults filled in). */
 	flags: Record<string, unknown>;
 	/**
-	 * The chunk's items as one JSON string (encodeItems): the sending thread keeps a flat string while the chunk
+	 * The chunk's items as one JSON string (ChunkPacker): the sending thread keeps a flat string while the chunk
 	 * runs, instead of object graphs that outlive its young generation and pile up as garbage.
 	 */
 	items: string;

@@ -14,7 +14,6 @@ import { codeVersion } from './code-version';
 import {
 	type DatasetItem,
 	type DatasetRef,
-	type ItemRecord,
 	decodeItems,
 	encodeItems,
 	fingerprintDataset,
@@ -29,6 +28,7 @@ import { DEFAULT_REGISTRY, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
 import { writeRunReport } from './report';
 import { ItemWriter } from './writer';
+import { ChunkPacker } from './chunks';
 
 /** Problems kept per run: enough to fix a file, bounded for a file that is not a dataset at all. */
 const MAX_PROBLEMS = 1000;
@@ -48,7 +48,7 @@ interface SessionOptions extends PoolOptions {
 	db: Db;
 	/** Module exporting `pipelines`; the app's registry unless a test brings its own. */
 	registry?: string;
-	/** Items per worker task. */
+	/** Most items per worker task (default CHUNK_ITEMS; fewer when they are long, see CHUNK_CHARS). */
 	chunkSize?: number;
 	/** Aborting stops reading, lets running items finish and marks the run interrupted. */
 	signal?: AbortSignal;
@@ -181,7 +181,6 @@ function crashedItem(item: DatasetItem, error: unknown): ItemResult {
 async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome> {
 	const { options, run, dataset, finished } = session;
 	const { db, signal } = options;
-	const chunkSize = options.chunkSize ?? 16;
 	const writer = new ItemWriter(db, run.id);
 	const heartbeat = setInterval(() => updateRun(db, run.id, { heartbeatAt: new Date() }), HEARTBEAT_MS);
 	heartbeat.unref();
@@ -237,10 +236,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		return task;
 	};
 	// A worker runs two chunks at once (see openPool): when it dies, the items of both are suspects.
-	const dispatchChunk = (chunk: ItemRecord[]) => {
-		const items = encodeItems(chunk);
-		dispatch(items, () => suspects.push(...decodeItems(items)));
-	};
+	const dispatchChunk = (items: string) => dispatch(items, () => suspects.push(...decodeItems(items)));
 	/** Runs each suspect with nothing else in the pool, so a worker that dies now died of that item. */
 	const runSuspectsAlone = async () => {
 		for (let item = suspects.shift(); item && !signal?.aborted && !failure && !pool.crash; item = suspects.shift()) {
@@ -252,7 +248,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 
 	try {
 		let records = 0;
-		let chunk: ItemRecord[] = [];
+		const packer = new ChunkPacker(options.chunkSize);
 		for await (const record of readDataset(dataset)) {
 			failure ??= pool.crash;
 			if (signal?.aborted || failure || (run.itemLimit !== null && records >= run.itemLimit)) break;
@@ -264,14 +260,14 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 				continue;
 			}
 			if (finished.has(record.id)) continue;
-			chunk.push(record);
-			if (chunk.length < chunkSize) continue;
+			const chunk = packer.add(record);
+			if (!chunk) continue;
 			dispatchChunk(chunk);
-			chunk = [];
 			// Backpressure: read no further ahead than the workers can take, so memory stays flat.
 			while (inFlight.size >= pool.size * 2 && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
 		}
-		if (chunk.length && !signal?.aborted && !failure) dispatchChunk(chunk);
+		const last = packer.take();
+		if (last && !signal?.aborted && !failure) dispatchChunk(last);
 		while (inFlight.size && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
 		await runSuspectsAlone();
 		failure ??= pool.crash;
