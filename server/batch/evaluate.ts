@@ -82,5 +82,13 @@ export async function evaluateChunk(pipeline: AnyPipeline, task: ChunkTask): Pro
 export async function startWorker(pipelines: Registry): Promise<(task: ChunkTask) => Promise<EncodedRunItem[]>> {
 	const pipeline = pipelineNamed(pipelines, (workerData as WorkerSetup).pipeline);
 	await pipeline.load();
-	return (task) => evaluateChunk(pipeline, task);
+	// Piscina hands a worker its next chunk while it runs one (see openPool). They run one after the
+	// other: runs await between steps, so interleaved ones would count each other's steps in their
+	// timings and evict each other from the steps' one-text memos.
+	let previous: Promise<unknown> = Promise.resolve();
+	return (task) => {
+		const results = previous.then(() => evaluateChunk(pipeline, task));
+		previous = results.catch(() => {});
+		return results;
+	};
 }

@@ -189,8 +189,8 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	const problems = new Map(run.datasetProblems.map((problem) => [problem.line, problem]));
 	const counters = { done: finished.size, errors: run.itemsErrors, problemLines: 0, sessionItems: 0 };
 	const inFlight = new Set<Promise<void>>();
-	/** Items whose worker died under them, one of them perhaps the cause: run alone once the rest is done. */
-	const suspects: DatasetItem[] = [];
+	/** Chunks whose worker died under them, one of their items perhaps the cause: run alone once the rest is done. */
+	const suspects: string[] = [];
 	let failure: unknown;
 
 	const report = () => {
@@ -235,14 +235,14 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		inFlight.add(task);
 		return task;
 	};
-	// A worker runs two chunks at once (see openPool): when it dies, the items of both are suspects.
-	const dispatchChunk = (items: string) => dispatch(items, () => suspects.push(...decodeItems(items)));
-	/** Runs each suspect with nothing else in the pool, so a worker that dies now died of that item. */
+	// A worker holds two chunks (see openPool): when it dies, the items of both are suspects.
+	const dispatchChunk = (items: string) => dispatch(items, () => suspects.push(items));
+	/** Runs each suspect item with nothing else in the pool, so a worker that dies now died of that item. */
 	const runSuspectsAlone = async () => {
-		for (let item = suspects.shift(); item && !signal?.aborted && !failure && !pool.crash; item = suspects.shift()) {
-			const alone = item;
-			const killed = (error: unknown) => store([encodeRunItem(crashedItem(alone, error))]);
-			await Promise.race([dispatch(encodeItems([{ kind: 'item', ...alone }]), killed), pool.crashed]);
+		for (const item of suspects.splice(0).flatMap(decodeItems)) {
+			if (signal?.aborted || failure || pool.crash) return;
+			const killed = (error: unknown) => store([encodeRunItem(crashedItem(item, error))]);
+			await Promise.race([dispatch(encodeItems([{ kind: 'item', ...item }]), killed), pool.crashed]);
 		}
 	};
 
@@ -269,6 +269,8 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		const last = packer.take();
 		if (last && !signal?.aborted && !failure) dispatchChunk(last);
 		while (inFlight.size && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
+		// Suspects can take a while (every death restarts a worker): what is finished is kept meanwhile.
+		writer.flush();
 		await runSuspectsAlone();
 		failure ??= pool.crash;
 		writer.flush();

@@ -20,11 +20,16 @@ describe('ChunkPacker', () => {
 	});
 
 	it('closes a chunk early once its text reaches CHUNK_CHARS, keeping chunks out of V8 large-object space', () => {
-		const long = 'ж'.repeat(CHUNK_CHARS / 4);
+		const long = 'ж'.repeat(CHUNK_CHARS / 4 - 100);
 		const chunks = pack(Array.from({ length: 12 }, (_, i) => item(i + 1, long)));
 		expect(chunks.map((chunk) => decodeItems(chunk).length)).toEqual([4, 4, 4]);
 		// Two bytes a character beyond Latin-1: every chunk stays under V8's 128 KB for a regular object.
 		for (const chunk of chunks) expect(chunk.length * 2).toBeLessThan(128 * 1024 + (2 * CHUNK_CHARS) / 4);
+	});
+
+	it('sends the items so far when the next one would take them past CHUNK_CHARS', () => {
+		const chunks = pack([item(1, 'ж'.repeat(CHUNK_CHARS - 1000)), item(2, 'ж'.repeat(CHUNK_CHARS / 2)), item(3)]);
+		expect(chunks.map((chunk) => decodeItems(chunk).map(({ id }) => id))).toEqual([['1'], ['2', '3']]);
 	});
 
 	it('sends an item longer than CHUNK_CHARS alone, and takes nothing when empty', () => {

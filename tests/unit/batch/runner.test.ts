@@ -150,6 +150,20 @@ describe('batch runs in worker threads', () => {
 		expect(items.map((item) => item.itemId)).toEqual(['13']);
 	});
 
+	it('runs the chunks a worker holds one after the other, never interleaved', async () => {
+		const texts = Array.from({ length: 12 }, (_, i) => `item ${i}`);
+		const { run } = await startBatch({
+			db: freshDb(),
+			registry,
+			pipeline: 'solo',
+			dataset: writeShouts('solo.jsonl', texts),
+			concurrency: 1,
+			chunkSize: 2,
+			reportsDir
+		});
+		expect(run).toMatchObject({ status: 'done', itemsDone: 12, itemsErrors: 0, metrics: { accuracy: 1 } });
+	});
+
 	it('fails the run with the reason when the workers cannot load the pipeline', async () => {
 		const { run } = await startBatch({
 			db: freshDb(),
