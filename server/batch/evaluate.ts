@@ -4,6 +4,7 @@ import type { ItemError, NewRunItem } from '../../db/schema';
 import { type AnyPipeline, InputError, StepError, issuesFromZod, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
 import { type DatasetItem, decodeItems } from './dataset';
 import { type Registry, pipelineNamed } from './registry';
+import { oneRunPerTurn } from '../turns';
 
 /** One item's result as the runner stores it (the run id is added on write). */
 export type ItemResult = Omit<NewRunItem, 'runId'>;
@@ -82,13 +83,7 @@ export async function evaluateChunk(pipeline: AnyPipeline, task: ChunkTask): Pro
 export async function startWorker(pipelines: Registry): Promise<(task: ChunkTask) => Promise<EncodedRunItem[]>> {
 	const pipeline = pipelineNamed(pipelines, (workerData as WorkerSetup).pipeline);
 	await pipeline.load();
-	// Piscina hands a worker its next chunk while it runs one (see openPool). They run one after the
-	// other: runs await between steps, so interleaved ones would count each other's steps in their
-	// timings and evict each other from the steps' one-text memos.
-	let previous: Promise<unknown> = Promise.resolve();
-	return (task) => {
-		const results = previous.then(() => evaluateChunk(pipeline, task));
-		previous = results.catch(() => {});
-		return results;
-	};
+	// Piscina hands a worker its next chunk while it runs one (see openPool): they start one per turn.
+	const inTurn = oneRunPerTurn();
+	return (task) => inTurn(() => evaluateChunk(pipeline, task));
 }

@@ -39,7 +39,7 @@ export async function openPool(setup: WorkerSetup, options: PoolOptions): Promis
 			minThreads: size,
 			maxThreads: size,
 			idleTimeout: 30_000,
-			// Each worker holds its next chunk while it runs one (it runs them in turn, see startWorker),
+			// Each worker holds its next chunk while it runs one (it starts them in turn, see startWorker),
 			// so it never waits on the main thread (writing a transaction, reading the dataset) between
 			// chunks: with one chunk per worker, a worker sat idle ~6% of a 1-worker run.
 			concurrentTasksPerWorker: 2,

@@ -11,6 +11,7 @@ import {
 	toErrorInfo
 } from '../../src/lib/pipeline';
 import { type Registry, pipelineNamed } from '../batch/registry';
+import { oneRunPerTurn } from '../turns';
 
 /** A pipeline run as a pool worker receives it: what runPipeline takes. */
 export interface PoolTask extends RunOptions {
@@ -72,9 +73,11 @@ export function isPoolWorker(): boolean {
 export async function poolWorker(registry: Registry): Promise<(task: PoolTask) => Promise<PoolAnswer>> {
 	const pipeline = pipelineNamed(registry, (workerData as PoolSetup).poolPipeline);
 	await pipeline.load().catch(() => {});
+	// Piscina hands a worker many runs at once (see openPipelinePool): they start one per turn.
+	const inTurn = oneRunPerTurn();
 	return async ({ input, flags, debug }) => {
 		try {
-			const run = await runPipeline(pipeline, input, { flags, debug });
+			const run = await inTurn(() => runPipeline(pipeline, input, { flags, debug }));
 			// Debug data is not checked against its schema: what cannot be copied to the server's thread
 			// (a function, say) fails this run here instead of the worker, in piscina's postMessage.
 			if (debug) structuredClone(run.trace);

@@ -110,6 +110,13 @@ describe('pipeline pool', () => {
 		expect(runs.map((run) => run.output)).toEqual([{ text: '3' }, { text: '3' }, { text: '3' }]);
 	});
 
+	it('runs that never wait on I/O, sent together, run one after the other', async () => {
+		const pool = openPool('solo');
+		const texts = Array.from({ length: 8 }, (_, i) => `run ${i}`);
+		const runs = await Promise.all(texts.map((text) => pool.run({ text }, {})));
+		expect(runs.map((run) => run.output.text)).toEqual(texts.map((text) => text.toUpperCase()));
+	});
+
 	it('runs on the event loop where workers cannot load the code (TypeScript sources)', async () => {
 		const runner = createPipelineRunner(fragile, { pipelineWorkers: 2 });
 		expect((await runner.run({ text: 'hi' }, {})).output).toEqual({ text: 'hi' });
