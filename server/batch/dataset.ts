@@ -174,6 +174,7 @@ export function joinEncodedItems(encoded: string[]): string {
 	return `[${encoded.join(',')}]`;
 }
 
+/** Items as one JSON text for a worker (the runner sizes its chunks with ChunkPacker). */
 export function encodeItems(items: ItemRecord[]): string {
 	return joinEncodedItems(items.map(encodeItem));
 }
