@@ -19,9 +19,9 @@ export interface PoolOptions {
 }
 
 /**
- * Up to this many runs in flight per worker. Runs whose steps are synchronous still go one after
- * another (a run ends before the worker reads its next message), but the next is already waiting when
- * one ends; runs that wait on I/O (the enrich lookup) overlap, as they would on the event loop.
+ * Up to this many runs in flight per worker. The worker starts them one per event-loop turn (see
+ * poolWorker), so CPU-bound runs go one after another with the next already waiting, and runs that
+ * wait on I/O (the enrich lookup) overlap, as they would on the event loop.
  */
 const RUNS_PER_WORKER = 16;
 
