@@ -1,7 +1,7 @@
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/client';
-import { type RunItemAsStored, iterateRunItemsAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
+import { ALL_LINES, type RunItemAsStored, iterateRunItemsAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
 import type { Run } from '../../db/schema';
 import type { AnyPipeline } from '../../src/lib/pipeline';
 import { describeMetric } from './metrics';
@@ -45,11 +45,26 @@ function csvRow(item: RunItemAsStored, steps: string[]): string {
 	return cells.map(csvCell).join(',') + '\n';
 }
 
-/** Streams every item to CSV (one column per step's milliseconds; output, label and score as JSON). */
-function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): void {
-	const steps = pipeline.steps.map((step) => step.name);
-	const fd = openSync(file, 'w');
-	try {
+/**
+ * `items.csv`, written while the run goes: each call appends the rows stored up to a dataset line (see
+ * StoredPrefix), so a long run does not end with seconds of report writing. Rows follow the dataset's
+ * order; the file is `items.csv.partial` until the run is done.
+ */
+export class ItemsCsv {
+	private readonly steps: string[];
+	private readonly fd: number;
+	private after = 0;
+	private open = true;
+
+	constructor(
+		private readonly db: Db,
+		private readonly runId: number,
+		pipeline: AnyPipeline,
+		private readonly dir: string
+	) {
+		this.steps = pipeline.steps.map((step) => step.name);
+		mkdirSync(dir, { recursive: true });
+		this.fd = openSync(this.partialFile, 'w');
 		const headers = [
 			'id',
 			'line',
@@ -57,23 +72,58 @@ function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): v
 			'error_step',
 			'error',
 			'duration_ms',
-			...steps.map((step) => `ms_${step}`),
+			...this.steps.map((step) => `ms_${step}`),
 			'output',
 			'label',
 			'score'
 		];
-		writeSync(fd, headers.join(',') + '\n');
+		writeSync(this.fd, headers.join(',') + '\n');
+	}
+
+	private get partialFile(): string {
+		return path.join(this.dir, 'items.csv.partial');
+	}
+
+	/**
+	 * Appends the rows after the last one written, up to dataset line `line`. At most `maxRows` at a
+	 * time (the rest come with the next call): the thread that feeds the workers never stalls for long,
+	 * even when a resumed run's first call could write every row of the earlier sessions.
+	 */
+	writeUpTo(line: number, maxRows = 2000): void {
 		let lines: string[] = [];
-		for (const item of iterateRunItemsAsStored(db, run.id)) {
-			lines.push(csvRow(item, steps));
+		let rows = 0;
+		for (const item of iterateRunItemsAsStored(this.db, this.runId, { after: this.after, until: line })) {
+			lines.push(csvRow(item, this.steps));
+			this.after = item.line;
 			if (lines.length === 1000) {
-				writeSync(fd, lines.join(''));
+				writeSync(this.fd, lines.join(''));
 				lines = [];
 			}
+			if (++rows === maxRows) break;
 		}
-		writeSync(fd, lines.join(''));
-	} finally {
-		closeSync(fd);
+		writeSync(this.fd, lines.join(''));
+		if (rows < maxRows) this.after = Math.max(this.after, line);
+	}
+
+	/** Writes the remaining rows and names the file `items.csv`. */
+	finish(): void {
+		this.writeUpTo(ALL_LINES.until, Infinity);
+		closeSync(this.fd);
+		this.open = false;
+		renameSync(this.partialFile, path.join(this.dir, 'items.csv'));
+	}
+
+	/** Removes the unfinished file (a run that failed or was interrupted has no report); idempotent. */
+	close(): void {
+		if (!this.open) return;
+		this.open = false;
+		closeSync(this.fd);
+		rmSync(this.partialFile, { force: true });
+		try {
+			rmdirSync(this.dir);
+		} catch {
+			// Not empty: what else is there is not this run's to remove.
+		}
 	}
 }
 
@@ -167,13 +217,14 @@ function toHtml(run: Run, tables: Table[]): string {
 	return `<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${style}</style>\n<h1>${title}</h1>\n${sections.join('\n')}\n<p>Every item: <a href="items.csv">items.csv</a>.</p>\n</html>\n`;
 }
 
-/** Writes `items.csv`, `summary.md` and `summary.html` under `<reportsDir>/run-<id>/`; returns that folder. */
-export function writeRunReport(db: Db, run: Run, pipeline: AnyPipeline, reportsDir: string): string {
-	const dir = path.resolve(reportsDir, `run-${run.id}`);
-	mkdirSync(dir, { recursive: true });
-	writeItemsCsv(db, run, pipeline, path.join(dir, 'items.csv'));
+/** Where a run's report goes: `<reportsDir>/run-<id>/`. */
+export function runReportDir(reportsDir: string, runId: number): string {
+	return path.resolve(reportsDir, `run-${runId}`);
+}
+
+/** Writes `summary.md` and `summary.html` of a done run beside its `items.csv` (see ItemsCsv). */
+export function writeRunSummary(db: Db, run: Run, pipeline: AnyPipeline, dir: string): void {
 	const tables = summaryTables(db, run, pipeline);
 	writeFileSync(path.join(dir, 'summary.md'), toMarkdown(run, tables));
 	writeFileSync(path.join(dir, 'summary.html'), toHtml(run, tables));
-	return dir;
 }

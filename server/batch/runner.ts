@@ -4,6 +4,7 @@ import {
 	type EncodedRunItem,
 	encodeRunItem,
 	encodedItemFailed,
+	encodedItemLine,
 	finishedItemIds,
 	iterateItemMeasures
 } from '../../db/queries/items';
@@ -26,7 +27,8 @@ import { runMetrics } from './metrics';
 import { defaultPipelineName } from '../pipeline';
 import { DEFAULT_REGISTRY, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
-import { writeRunReport } from './report';
+import { ItemsCsv, runReportDir, writeRunSummary } from './report';
+import { StoredPrefix } from './stored-prefix';
 import { ItemWriter } from './writer';
 import { ChunkPacker } from './chunks';
 
@@ -179,9 +181,23 @@ function crashedItem(item: DatasetItem, error: unknown): ItemResult {
 }
 
 async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome> {
+	const csv = new ItemsCsv(session.options.db, session.run.id, session.pipeline, reportDirOf(session));
+	try {
+		return finish(session, csv, await runItems(session, pool, csv));
+	} finally {
+		csv.close();
+	}
+}
+
+/** Runs the items not stored yet, storing each result as it comes and following them with `csv`. */
+async function runItems(session: Session, pool: WorkerPool, csv: ItemsCsv): Promise<SessionEnd> {
 	const { options, run, dataset, finished } = session;
 	const { db, signal } = options;
-	const writer = new ItemWriter(db, run.id);
+	const prefix = new StoredPrefix();
+	const writer = new ItemWriter(db, run.id, (rows) => {
+		prefix.stored(rows.map(encodedItemLine));
+		csv.writeUpTo(prefix.line);
+	});
 	const heartbeat = setInterval(() => updateRun(db, run.id, { heartbeatAt: new Date() }), HEARTBEAT_MS);
 	heartbeat.unref();
 
@@ -253,6 +269,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 			failure ??= pool.crash;
 			if (signal?.aborted || failure || (run.itemLimit !== null && records >= run.itemLimit)) break;
 			records++;
+			prefix.read(record.line, record.kind === 'item' && !finished.has(record.id));
 			if (record.kind === 'problem') {
 				counters.problemLines++;
 				if (problems.size < MAX_PROBLEMS) problems.set(record.line, { line: record.line, message: record.message });
@@ -281,12 +298,12 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		// Free the workers' memory before the metrics and the report.
 		await pool.piscina.destroy();
 	}
-	return finish(session, {
+	return {
 		durationMs: run.durationMs + (performance.now() - started),
 		datasetProblems: [...problems.values()].sort((x, y) => x.line - y.line),
 		failure,
 		interrupted: Boolean(signal?.aborted)
-	});
+	};
 }
 
 interface SessionEnd {
@@ -296,7 +313,11 @@ interface SessionEnd {
 	interrupted: boolean;
 }
 
-function finish(session: Session, end: SessionEnd): BatchOutcome {
+function reportDirOf(session: Session): string {
+	return runReportDir(session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports', session.run.id);
+}
+
+function finish(session: Session, csv: ItemsCsv, end: SessionEnd): BatchOutcome {
 	const { db } = session.options;
 	const { done, errors } = countRunItems(db, session.run.id);
 	const common = {
@@ -313,11 +334,8 @@ function finish(session: Session, end: SessionEnd): BatchOutcome {
 	if (end.interrupted) return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
 	const metrics = runMetrics(session.pipeline, iterateItemMeasures(db, session.run.id));
 	const run = updateRun(db, session.run.id, { ...common, status: 'done', metrics, endedAt: new Date() });
-	const reportDir = writeRunReport(
-		db,
-		run,
-		session.pipeline,
-		session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports'
-	);
+	const reportDir = reportDirOf(session);
+	csv.finish();
+	writeRunSummary(db, run, session.pipeline, reportDir);
 	return { run, reportDir };
 }

@@ -205,6 +205,7 @@ describe('interrupting and resuming', () => {
 	it('keeps finished items when aborted and, resumed, ends with the same items and metrics as an uninterrupted run', async () => {
 		const file = writeDataset('resume.jsonl', 3000);
 		const db = freshDb();
+		const reportsDir = path.join(scratch, 'resume-reports');
 		const controller = new AbortController();
 		const first = await startBatch({
 			db,
@@ -223,6 +224,8 @@ describe('interrupting and resuming', () => {
 		expect(first.run.itemsDone).toBeGreaterThanOrEqual(500);
 		expect(first.run.itemsDone).toBeLessThan(3000);
 		expect(first.run.metrics).toBeNull();
+		// The report is written as the run goes, but only a done run keeps one.
+		expect(existsSync(path.join(reportsDir, `run-${first.run.id}`))).toBe(false);
 
 		const seen: number[] = [];
 		const resumed = await resumeBatch({
@@ -242,6 +245,18 @@ describe('interrupting and resuming', () => {
 
 		const straight = await startBatch({ db, registry, pipeline: 'wordcount', dataset: file, concurrency: 2, reportsDir });
 		expect(quality(resumed.run.metrics)).toEqual(quality(straight.run.metrics));
+
+		// Items of both sessions, finished out of order by two workers, in the dataset's order.
+		const csvIds = (dir = '') =>
+			readFileSync(path.join(dir, 'items.csv'), 'utf8')
+				.trim()
+				.split('\n')
+				.slice(1)
+				.map((row) => row.slice(0, row.indexOf(',')));
+		const ids = Array.from({ length: 3000 }, (_, i) => `item-${i}`);
+		expect(csvIds(resumed.reportDir)).toEqual(ids);
+		expect(csvIds(straight.reportDir)).toEqual(ids);
+		expect(existsSync(path.join(resumed.reportDir ?? '', 'items.csv.partial'))).toBe(false);
 	});
 
 	it('refuses to resume a done run, an unknown run, or one whose dataset changed', async () => {
