@@ -90,22 +90,6 @@ function* byLine<Row extends { line: number }>(
 const ofRunIn = (runId: number, { after, until }: LineRange) =>
 	and(eq(runItemsTable.runId, runId), gt(runItemsTable.line, after), lte(runItemsTable.line, until));
 
-/** What a run's metrics read of each item: scores and times, not the outputs. */
-export function iterateItemMeasures(db: Db, runId: number) {
-	const { line, score, error, durationMs, timings } = runItemsTable;
-	return byLine(
-		(range, limit) =>
-			db
-				.select({ line, score, error, durationMs, timings })
-				.from(runItemsTable)
-				.where(ofRunIn(runId, range))
-				.orderBy(asc(line))
-				.limit(limit)
-				.all(),
-		ALL_LINES
-	);
-}
-
 /** A run's items with output, label and score as their stored JSON text, for writing out without a parse. */
 export function iterateRunItemsAsStored(db: Db, runId: number, range = ALL_LINES) {
 	const { itemId, line, correct, error, durationMs, timings, output, label, score } = runItemsTable;

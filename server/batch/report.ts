@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/client';
-import { ALL_LINES, type RunItemAsStored, iterateRunItemsAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
+import { type RunItemAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
 import type { Run } from '../../db/schema';
 import type { AnyPipeline } from '../../src/lib/pipeline';
 import { describeMetric } from './metrics';
@@ -46,19 +46,16 @@ function csvRow(item: RunItemAsStored, steps: string[]): string {
 }
 
 /**
- * `items.csv`, written while the run goes: each call appends the rows stored up to a dataset line (see
- * StoredPrefix), so a long run does not end with seconds of report writing. Rows follow the dataset's
- * order; the file is `items.csv.partial` until the run is done.
+ * `items.csv`, written while the run goes (see StoredItemsFollower): rows in dataset order, in
+ * `items.csv.partial` until the run is done.
  */
 export class ItemsCsv {
 	private readonly steps: string[];
 	private readonly fd: number;
-	private after = 0;
+	private lines: string[] = [];
 	private open = true;
 
 	constructor(
-		private readonly db: Db,
-		private readonly runId: number,
 		pipeline: AnyPipeline,
 		private readonly dir: string
 	) {
@@ -84,30 +81,19 @@ export class ItemsCsv {
 		return path.join(this.dir, 'items.csv.partial');
 	}
 
-	/**
-	 * Appends the rows after the last one written, up to dataset line `line`. At most `maxRows` at a
-	 * time (the rest come with the next call): the thread that feeds the workers never stalls for long,
-	 * even when a resumed run's first call could write every row of the earlier sessions.
-	 */
-	writeUpTo(line: number, maxRows = 2000): void {
-		let lines: string[] = [];
-		let rows = 0;
-		for (const item of iterateRunItemsAsStored(this.db, this.runId, { after: this.after, until: line })) {
-			lines.push(csvRow(item, this.steps));
-			this.after = item.line;
-			if (lines.length === 1000) {
-				writeSync(this.fd, lines.join(''));
-				lines = [];
-			}
-			if (++rows === maxRows) break;
-		}
-		writeSync(this.fd, lines.join(''));
-		if (rows < maxRows) this.after = Math.max(this.after, line);
+	private writeLines(): void {
+		writeSync(this.fd, this.lines.join(''));
+		this.lines = [];
 	}
 
-	/** Writes the remaining rows and names the file `items.csv`. */
+	add(item: RunItemAsStored): void {
+		this.lines.push(csvRow(item, this.steps));
+		if (this.lines.length === 1000) this.writeLines();
+	}
+
+	/** Names the file `items.csv`: every item has been added. */
 	finish(): void {
-		this.writeUpTo(ALL_LINES.until, Infinity);
+		this.writeLines();
 		closeSync(this.fd);
 		this.open = false;
 		renameSync(this.partialFile, path.join(this.dir, 'items.csv'));

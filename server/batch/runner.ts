@@ -1,13 +1,6 @@
 import { hostname } from 'node:os';
 import type { Db } from '../../db/client';
-import {
-	type EncodedRunItem,
-	encodeRunItem,
-	encodedItemFailed,
-	encodedItemLine,
-	finishedItemIds,
-	iterateItemMeasures
-} from '../../db/queries/items';
+import { type EncodedRunItem, encodeRunItem, encodedItemFailed, encodedItemLine, finishedItemIds } from '../../db/queries/items';
 import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/runs';
 import type { DatasetProblem, Run } from '../../db/schema';
 import { type AnyPipeline, resolveFlags } from '../../src/lib/pipeline';
@@ -23,11 +16,12 @@ import {
 } from './dataset';
 import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
-import { runMetrics } from './metrics';
+import { MetricsTally } from './metrics';
 import { defaultPipelineName } from '../pipeline';
 import { DEFAULT_REGISTRY, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
 import { ItemsCsv, runReportDir, writeRunSummary } from './report';
+import { StoredItemsFollower } from './follower';
 import { StoredPrefix } from './stored-prefix';
 import { ItemWriter } from './writer';
 import { ChunkPacker } from './chunks';
@@ -180,23 +174,35 @@ function crashedItem(item: DatasetItem, error: unknown): ItemResult {
 	};
 }
 
+/** The report's parts, built from the stored items as the run goes (see StoredItemsFollower). */
+interface ReportParts {
+	csv: ItemsCsv;
+	tally: MetricsTally;
+	follower: StoredItemsFollower;
+}
+
 async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome> {
-	const csv = new ItemsCsv(session.options.db, session.run.id, session.pipeline, reportDirOf(session));
+	const csv = new ItemsCsv(session.pipeline, reportDirOf(session));
+	const tally = new MetricsTally();
+	const follower = new StoredItemsFollower(session.options.db, session.run.id, [
+		(item) => csv.add(item),
+		(item) => tally.add(item)
+	]);
 	try {
-		return finish(session, csv, await runItems(session, pool, csv));
+		return finish(session, { csv, tally, follower }, await runItems(session, pool, follower));
 	} finally {
 		csv.close();
 	}
 }
 
-/** Runs the items not stored yet, storing each result as it comes and following them with `csv`. */
-async function runItems(session: Session, pool: WorkerPool, csv: ItemsCsv): Promise<SessionEnd> {
+/** Runs the items not stored yet, storing each result as it comes; `follower` reads them back behind. */
+async function runItems(session: Session, pool: WorkerPool, follower: StoredItemsFollower): Promise<SessionEnd> {
 	const { options, run, dataset, finished } = session;
 	const { db, signal } = options;
 	const prefix = new StoredPrefix();
 	const writer = new ItemWriter(db, run.id, (rows) => {
 		prefix.stored(rows.map(encodedItemLine));
-		csv.writeUpTo(prefix.line);
+		follower.readUpTo(prefix.line);
 	});
 	const heartbeat = setInterval(() => updateRun(db, run.id, { heartbeatAt: new Date() }), HEARTBEAT_MS);
 	heartbeat.unref();
@@ -295,7 +301,7 @@ async function runItems(session: Session, pool: WorkerPool, csv: ItemsCsv): Prom
 		failure ??= error;
 	} finally {
 		clearInterval(heartbeat);
-		// Free the workers' memory before the metrics and the report.
+		// Free the workers' memory before the report is finished.
 		await pool.piscina.destroy();
 	}
 	return {
@@ -317,7 +323,7 @@ function reportDirOf(session: Session): string {
 	return runReportDir(session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports', session.run.id);
 }
 
-function finish(session: Session, csv: ItemsCsv, end: SessionEnd): BatchOutcome {
+function finish(session: Session, report: ReportParts, end: SessionEnd): BatchOutcome {
 	const { db } = session.options;
 	const { done, errors } = countRunItems(db, session.run.id);
 	const common = {
@@ -332,10 +338,11 @@ function finish(session: Session, csv: ItemsCsv, end: SessionEnd): BatchOutcome 
 		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() }) };
 	}
 	if (end.interrupted) return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
-	const metrics = runMetrics(session.pipeline, iterateItemMeasures(db, session.run.id));
+	report.follower.readRest();
+	const metrics = report.tally.metrics(session.pipeline);
 	const run = updateRun(db, session.run.id, { ...common, status: 'done', metrics, endedAt: new Date() });
 	const reportDir = reportDirOf(session);
-	csv.finish();
+	report.csv.finish();
 	writeRunSummary(db, run, session.pipeline, reportDir);
 	return { run, reportDir };
 }
