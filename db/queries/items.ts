@@ -1,11 +1,10 @@
-import { type SQL, and, asc, eq, getTableName, gt, isNotNull, lte, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, getTableName, gt, isNotNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
 import { type NewRunItem, type RunItem, runItemsTable, runsTable } from '../schema';
 
 const itemColumns = ['itemId', 'line', 'output', 'label', 'score', 'correct', 'error', 'durationMs', 'timings'] as const;
 const ERROR_COLUMN = itemColumns.indexOf('error');
-const LINE_COLUMN = itemColumns.indexOf('line');
 
 /**
  * An item's column values as the database stores them (JSON as text, booleans as 0/1). Workers encode
@@ -24,10 +23,6 @@ export type EncodedRunItem = (string | number | null)[];
 
 export function encodedItemFailed(row: EncodedRunItem): boolean {
 	return row[ERROR_COLUMN] !== null;
-}
-
-export function encodedItemLine(row: EncodedRunItem): number {
-	return row[LINE_COLUMN] as number;
 }
 
 /** One row's upsert, prepared once per database (a multi-row drizzle insert builds an object per value). */
@@ -66,54 +61,54 @@ export function finishedItemIds(db: Db, runId: number): Set<string> {
 	return new Set(rows.map((row) => row.itemId));
 }
 
-/** Dataset lines after `after`, up to `until` included. */
-export interface LineRange {
-	after: number;
-	until: number;
-}
-export const ALL_LINES: LineRange = { after: 0, until: Number.MAX_SAFE_INTEGER };
-
 /** Rows in dataset order, a page at a time, so reports of 100,000 items stay small in memory. */
-function* byLine<Row extends { line: number }>(
-	page: (range: LineRange, limit: number) => Row[],
-	range: LineRange,
-	pageSize = 1000
-): Generator<Row> {
-	for (let after = range.after; ;) {
-		const rows = page({ after, until: range.until }, pageSize);
+function* byLine<Row extends { line: number }>(page: (after: number, limit: number) => Row[], pageSize = 1000): Generator<Row> {
+	for (let after = 0; ;) {
+		const rows = page(after, pageSize);
 		yield* rows;
 		if (rows.length < pageSize) return;
 		after = rows[rows.length - 1].line;
 	}
 }
 
-const ofRunIn = (runId: number, { after, until }: LineRange) =>
-	and(eq(runItemsTable.runId, runId), gt(runItemsTable.line, after), lte(runItemsTable.line, until));
+const ofRunAfter = (runId: number, line: number) => and(eq(runItemsTable.runId, runId), gt(runItemsTable.line, line));
+
+/** What a run's metrics read of each item: scores and times, not the outputs. */
+export function iterateItemMeasures(db: Db, runId: number) {
+	const { line, score, error, durationMs, timings } = runItemsTable;
+	return byLine((after, limit) =>
+		db
+			.select({ line, score, error, durationMs, timings })
+			.from(runItemsTable)
+			.where(ofRunAfter(runId, after))
+			.orderBy(asc(line))
+			.limit(limit)
+			.all()
+	);
+}
 
 /** A run's items with output, label and score as their stored JSON text, for writing out without a parse. */
-export function iterateRunItemsAsStored(db: Db, runId: number, range = ALL_LINES) {
+export function iterateRunItemsAsStored(db: Db, runId: number) {
 	const { itemId, line, correct, error, durationMs, timings, output, label, score } = runItemsTable;
 	const stored = (column: typeof output | typeof label | typeof score) => sql<string | null>`${column}`;
-	return byLine(
-		(page, limit) =>
-			db
-				.select({
-					itemId,
-					line,
-					correct,
-					error,
-					durationMs,
-					timings,
-					output: stored(output),
-					label: stored(label),
-					score: stored(score)
-				})
-				.from(runItemsTable)
-				.where(ofRunIn(runId, page))
-				.orderBy(asc(line))
-				.limit(limit)
-				.all(),
-		range
+	return byLine((after, limit) =>
+		db
+			.select({
+				itemId,
+				line,
+				correct,
+				error,
+				durationMs,
+				timings,
+				output: stored(output),
+				label: stored(label),
+				score: stored(score)
+			})
+			.from(runItemsTable)
+			.where(ofRunAfter(runId, after))
+			.orderBy(asc(line))
+			.limit(limit)
+			.all()
 	);
 }
 export type RunItemAsStored = ReturnType<typeof iterateRunItemsAsStored> extends Generator<infer Row> ? Row : never;

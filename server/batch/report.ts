@@ -1,7 +1,7 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/client';
-import { type RunItemAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
+import { type RunItemAsStored, iterateRunItemsAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
 import type { Run } from '../../db/schema';
 import type { AnyPipeline } from '../../src/lib/pipeline';
 import { describeMetric } from './metrics';
@@ -45,23 +45,11 @@ function csvRow(item: RunItemAsStored, steps: string[]): string {
 	return cells.map(csvCell).join(',') + '\n';
 }
 
-/**
- * `items.csv`, written while the run goes (see StoredItemsFollower): rows in dataset order, in
- * `items.csv.partial` until the run is done.
- */
-export class ItemsCsv {
-	private readonly steps: string[];
-	private readonly fd: number;
-	private lines: string[] = [];
-	private open = true;
-
-	constructor(
-		pipeline: AnyPipeline,
-		private readonly dir: string
-	) {
-		this.steps = pipeline.steps.map((step) => step.name);
-		mkdirSync(dir, { recursive: true });
-		this.fd = openSync(this.partialFile, 'w');
+/** Streams every item to CSV (one column per step's milliseconds; output, label and score as JSON). */
+function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): void {
+	const steps = pipeline.steps.map((step) => step.name);
+	const fd = openSync(file, 'w');
+	try {
 		const headers = [
 			'id',
 			'line',
@@ -69,47 +57,23 @@ export class ItemsCsv {
 			'error_step',
 			'error',
 			'duration_ms',
-			...this.steps.map((step) => `ms_${step}`),
+			...steps.map((step) => `ms_${step}`),
 			'output',
 			'label',
 			'score'
 		];
-		writeSync(this.fd, headers.join(',') + '\n');
-	}
-
-	private get partialFile(): string {
-		return path.join(this.dir, 'items.csv.partial');
-	}
-
-	private writeLines(): void {
-		writeSync(this.fd, this.lines.join(''));
-		this.lines = [];
-	}
-
-	add(item: RunItemAsStored): void {
-		this.lines.push(csvRow(item, this.steps));
-		if (this.lines.length === 1000) this.writeLines();
-	}
-
-	/** Names the file `items.csv`: every item has been added. */
-	finish(): void {
-		this.writeLines();
-		closeSync(this.fd);
-		this.open = false;
-		renameSync(this.partialFile, path.join(this.dir, 'items.csv'));
-	}
-
-	/** Removes the unfinished file (a run that failed or was interrupted has no report); idempotent. */
-	close(): void {
-		if (!this.open) return;
-		this.open = false;
-		closeSync(this.fd);
-		rmSync(this.partialFile, { force: true });
-		try {
-			rmdirSync(this.dir);
-		} catch {
-			// Not empty: what else is there is not this run's to remove.
+		writeSync(fd, headers.join(',') + '\n');
+		let lines: string[] = [];
+		for (const item of iterateRunItemsAsStored(db, run.id)) {
+			lines.push(csvRow(item, steps));
+			if (lines.length === 1000) {
+				writeSync(fd, lines.join(''));
+				lines = [];
+			}
 		}
+		writeSync(fd, lines.join(''));
+	} finally {
+		closeSync(fd);
 	}
 }
 
@@ -203,14 +167,13 @@ function toHtml(run: Run, tables: Table[]): string {
 	return `<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${style}</style>\n<h1>${title}</h1>\n${sections.join('\n')}\n<p>Every item: <a href="items.csv">items.csv</a>.</p>\n</html>\n`;
 }
 
-/** Where a run's report goes: `<reportsDir>/run-<id>/`. */
-export function runReportDir(reportsDir: string, runId: number): string {
-	return path.resolve(reportsDir, `run-${runId}`);
-}
-
-/** Writes `summary.md` and `summary.html` of a done run beside its `items.csv` (see ItemsCsv). */
-export function writeRunSummary(db: Db, run: Run, pipeline: AnyPipeline, dir: string): void {
+/** Writes `items.csv`, `summary.md` and `summary.html` under `<reportsDir>/run-<id>/`; returns that folder. */
+export function writeRunReport(db: Db, run: Run, pipeline: AnyPipeline, reportsDir: string): string {
+	const dir = path.resolve(reportsDir, `run-${run.id}`);
+	mkdirSync(dir, { recursive: true });
+	writeItemsCsv(db, run, pipeline, path.join(dir, 'items.csv'));
 	const tables = summaryTables(db, run, pipeline);
 	writeFileSync(path.join(dir, 'summary.md'), toMarkdown(run, tables));
 	writeFileSync(path.join(dir, 'summary.html'), toHtml(run, tables));
+	return dir;
 }

@@ -1,6 +1,12 @@
 import { hostname } from 'node:os';
 import type { Db } from '../../db/client';
-import { type EncodedRunItem, encodeRunItem, encodedItemFailed, encodedItemLine, finishedItemIds } from '../../db/queries/items';
+import {
+	type EncodedRunItem,
+	encodeRunItem,
+	encodedItemFailed,
+	finishedItemIds,
+	iterateItemMeasures
+} from '../../db/queries/items';
 import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/runs';
 import type { DatasetProblem, Run } from '../../db/schema';
 import { type AnyPipeline, resolveFlags } from '../../src/lib/pipeline';
@@ -16,13 +22,11 @@ import {
 } from './dataset';
 import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
-import { MetricsTally } from './metrics';
+import { runMetrics } from './metrics';
 import { defaultPipelineName } from '../pipeline';
 import { DEFAULT_REGISTRY, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
-import { ItemsCsv, runReportDir, writeRunSummary } from './report';
-import { StoredItemsFollower } from './follower';
-import { StoredPrefix } from './stored-prefix';
+import { writeRunReport } from './report';
 import { ItemWriter } from './writer';
 import { ChunkPacker } from './chunks';
 
@@ -174,36 +178,10 @@ function crashedItem(item: DatasetItem, error: unknown): ItemResult {
 	};
 }
 
-/** The report's parts, built from the stored items as the run goes (see StoredItemsFollower). */
-interface ReportParts {
-	csv: ItemsCsv;
-	tally: MetricsTally;
-	follower: StoredItemsFollower;
-}
-
 async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome> {
-	const csv = new ItemsCsv(session.pipeline, reportDirOf(session));
-	const tally = new MetricsTally();
-	const follower = new StoredItemsFollower(session.options.db, session.run.id, [
-		(item) => csv.add(item),
-		(item) => tally.add(item)
-	]);
-	try {
-		return finish(session, { csv, tally, follower }, await runItems(session, pool, follower));
-	} finally {
-		csv.close();
-	}
-}
-
-/** Runs the items not stored yet, storing each result as it comes; `follower` reads them back behind. */
-async function runItems(session: Session, pool: WorkerPool, follower: StoredItemsFollower): Promise<SessionEnd> {
 	const { options, run, dataset, finished } = session;
 	const { db, signal } = options;
-	const prefix = new StoredPrefix();
-	const writer = new ItemWriter(db, run.id, (rows) => {
-		prefix.stored(rows.map(encodedItemLine));
-		follower.readUpTo(prefix.line);
-	});
+	const writer = new ItemWriter(db, run.id);
 	const heartbeat = setInterval(() => updateRun(db, run.id, { heartbeatAt: new Date() }), HEARTBEAT_MS);
 	heartbeat.unref();
 
@@ -275,7 +253,6 @@ async function runItems(session: Session, pool: WorkerPool, follower: StoredItem
 			failure ??= pool.crash;
 			if (signal?.aborted || failure || (run.itemLimit !== null && records >= run.itemLimit)) break;
 			records++;
-			prefix.read(record.line, record.kind === 'item' && !finished.has(record.id));
 			if (record.kind === 'problem') {
 				counters.problemLines++;
 				if (problems.size < MAX_PROBLEMS) problems.set(record.line, { line: record.line, message: record.message });
@@ -301,15 +278,15 @@ async function runItems(session: Session, pool: WorkerPool, follower: StoredItem
 		failure ??= error;
 	} finally {
 		clearInterval(heartbeat);
-		// Free the workers' memory before the report is finished.
+		// Free the workers' memory before the metrics and the report.
 		await pool.piscina.destroy();
 	}
-	return {
+	return finish(session, {
 		durationMs: run.durationMs + (performance.now() - started),
 		datasetProblems: [...problems.values()].sort((x, y) => x.line - y.line),
 		failure,
 		interrupted: Boolean(signal?.aborted)
-	};
+	});
 }
 
 interface SessionEnd {
@@ -319,11 +296,7 @@ interface SessionEnd {
 	interrupted: boolean;
 }
 
-function reportDirOf(session: Session): string {
-	return runReportDir(session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports', session.run.id);
-}
-
-function finish(session: Session, report: ReportParts, end: SessionEnd): BatchOutcome {
+function finish(session: Session, end: SessionEnd): BatchOutcome {
 	const { db } = session.options;
 	const { done, errors } = countRunItems(db, session.run.id);
 	const common = {
@@ -338,11 +311,13 @@ function finish(session: Session, report: ReportParts, end: SessionEnd): BatchOu
 		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() }) };
 	}
 	if (end.interrupted) return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
-	report.follower.readRest();
-	const metrics = report.tally.metrics(session.pipeline);
+	const metrics = runMetrics(session.pipeline, iterateItemMeasures(db, session.run.id));
 	const run = updateRun(db, session.run.id, { ...common, status: 'done', metrics, endedAt: new Date() });
-	const reportDir = reportDirOf(session);
-	report.csv.finish();
-	writeRunSummary(db, run, session.pipeline, reportDir);
+	const reportDir = writeRunReport(
+		db,
+		run,
+		session.pipeline,
+		session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports'
+	);
 	return { run, reportDir };
 }

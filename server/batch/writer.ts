@@ -12,8 +12,6 @@ export class ItemWriter {
 	constructor(
 		private readonly db: Db,
 		private readonly runId: number,
-		/** Called with the rows each transaction committed. */
-		private readonly onFlushed: (rows: EncodedRunItem[]) => void = () => {},
 		private readonly maxRows = 500,
 		private readonly maxWaitMs = 250
 	) {}
@@ -24,10 +22,8 @@ export class ItemWriter {
 	}
 
 	flush(): void {
-		const rows = this.buffer;
-		saveRunItems(this.db, this.runId, rows, new Date());
+		saveRunItems(this.db, this.runId, this.buffer, new Date());
 		this.buffer = [];
 		this.lastFlush = performance.now();
-		this.onFlushed(rows);
 	}
 }
