@@ -9,19 +9,24 @@ function seconds(value: number | null): string {
 	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+/** The ETA while items run; once they are all done, what the run is busy with instead. */
+function status(progress: Progress): string {
+	return progress.stage === 'report' ? 'computing metrics, writing the report' : `ETA ${seconds(progress.etaSeconds)}`;
+}
+
 function line(progress: Progress): string {
 	const rate = progress.itemsPerSecond.toFixed(1);
-	return `${progress.done}/${progress.total} | ${rate} items/s | ETA ${seconds(progress.etaSeconds)} | ${progress.errors} errors`;
+	return `${progress.done}/${progress.total} | ${rate} items/s | ${status(progress)} | ${progress.errors} errors`;
 }
 
 /** A live bar on a terminal; on a pipe or CI log, one line every few seconds instead of a flood. */
 export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr) {
 	if (!stream.isTTY) {
-		let last = 0;
+		let last = -Infinity;
 		return {
 			update(progress: Progress) {
 				const now = performance.now();
-				if (now - last < QUIET_INTERVAL_MS && progress.done < progress.total) return;
+				if (now - last < QUIET_INTERVAL_MS && progress.done < progress.total && progress.stage === 'items') return;
 				last = now;
 				stream.write(`${label}: ${line(progress)}\n`);
 			},
@@ -31,7 +36,7 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
 	const bar = new cliProgress.SingleBar(
 		{
 			stream,
-			format: `${label} {bar} {percentage}% | {value}/{total} | {rate} items/s | ETA {etaText} | {errors} errors`,
+			format: `${label} {bar} {percentage}% | {value}/{total} | {rate} items/s | {status} | {errors} errors`,
 			hideCursor: true
 		},
 		cliProgress.Presets.shades_classic
@@ -41,7 +46,7 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
 		update(progress: Progress) {
 			const payload = {
 				rate: progress.itemsPerSecond.toFixed(1),
-				etaText: seconds(progress.etaSeconds),
+				status: status(progress),
 				errors: progress.errors
 			};
 			if (!started) bar.start(progress.total, progress.done, payload);

@@ -35,6 +35,8 @@ const MAX_PROBLEMS = 1000;
 
 export interface Progress {
 	runId: number;
+	/** Running the items, then (a done run only) computing the metrics and writing the report. */
+	stage: 'items' | 'report';
 	/** Dataset records handled so far, including earlier sessions of a resumed run and malformed lines. */
 	done: number;
 	total: number;
@@ -193,12 +195,13 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	const suspects: string[] = [];
 	let failure: unknown;
 
-	const report = () => {
+	const report = (stage: Progress['stage'] = 'items') => {
 		const seconds = (performance.now() - started) / 1000;
 		const itemsPerSecond = seconds > 0 ? counters.sessionItems / seconds : 0;
 		const done = counters.done + counters.problemLines;
 		options.onProgress?.({
 			runId: run.id,
+			stage,
 			done,
 			total: run.itemsTotal,
 			errors: counters.errors,
@@ -274,6 +277,8 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		await runSuspectsAlone();
 		failure ??= pool.crash;
 		writer.flush();
+		// A long run's metrics and report take seconds: say so rather than sit at 100%.
+		if (!failure && !signal?.aborted) report('report');
 	} catch (error) {
 		failure ??= error;
 	} finally {

@@ -46,14 +46,20 @@ function writeShouts(name: string, texts: string[]): string {
 describe('batch runs in worker threads', () => {
 	it('stores every item with its score, computes the metrics and writes the report', async () => {
 		const db = freshDb();
+		const stages: string[] = [];
 		const { run, reportDir } = await startBatch({
 			db,
 			registry,
 			pipeline: 'wordcount',
 			dataset: fixture('words.jsonl'),
 			concurrency: 2,
-			reportsDir
+			reportsDir,
+			onProgress: (progress) => stages.push(progress.stage)
 		});
+		// Progress says when the items are done and the report is being written.
+		expect(stages.at(-1)).toBe('report');
+		expect(stages.slice(0, -1)).toEqual(stages.slice(0, -1).map(() => 'items'));
+		expect(stages.length).toBeGreaterThan(1);
 		expect(run).toMatchObject({
 			status: 'done',
 			itemsTotal: 8,
@@ -218,6 +224,7 @@ describe('interrupting and resuming', () => {
 			signal: controller.signal,
 			onProgress: (progress) => {
 				if (progress.done >= 500) controller.abort();
+				expect(progress.stage).toBe('items');
 			}
 		});
 		expect(first.run.status).toBe('interrupted');
