@@ -81,6 +81,12 @@ export async function* readDataset(ref: DatasetRef): AsyncGenerator<DatasetRecor
 const BLANK_LINE = /^[ \t\r]*$/;
 const isBlankByte = (byte: number) => byte === 0x20 || byte === 0x09 || byte === 0x0d;
 
+/**
+ * Bytes per read. 64 KB reads (the stream default) cost the reading thread about 200 ms of CPU per
+ * 100 MB, five times what 1 MB reads do, and that thread is the one feeding the workers.
+ */
+const READ_BYTES = 1024 * 1024;
+
 /** Counts the non-blank lines of a file read in chunks, without decoding it. */
 class LineCounter {
 	private records = 0;
@@ -107,7 +113,7 @@ class LineCounter {
 export async function fingerprintDataset(ref: DatasetRef): Promise<{ hash: string; records: number }> {
 	const hash = createHash('sha256');
 	const lines = new LineCounter();
-	for await (const chunk of createReadStream(ref.path)) {
+	for await (const chunk of createReadStream(ref.path, { highWaterMark: READ_BYTES })) {
 		hash.update(chunk as Buffer);
 		if (ref.format === 'jsonl') lines.add(chunk as Buffer);
 	}
@@ -122,19 +128,29 @@ export async function findDatasetItem(ref: DatasetRef, id: string): Promise<Data
 	return undefined;
 }
 
+/** A line's text: UTF-8 decoded on its own, so no string longer than a line is ever made; a final CR dropped. */
+function lineText(bytes: Buffer, start: number, end: number): string {
+	return bytes.toString('utf8', start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end);
+}
+
 /**
  * Lines of a text file, pulled one at a time. Unlike readline's iterator, which buffers up to 1,024
  * lines ahead of a slow reader (long enough for them to age into the old generation, so a whole
- * dataset passes through it as garbage), this holds at most one 64 KB read plus one partial line.
+ * dataset passes through it as garbage), this holds one read (outside the JS heap) and one partial
+ * line. Splitting bytes at LF is safe in UTF-8: no multi-byte character contains that byte.
  */
 async function* lines(file: string): AsyncGenerator<string> {
-	let partial = '';
-	for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
-		const parts = (partial + (chunk as string)).split('\n');
-		partial = parts.pop() ?? '';
-		for (const line of parts) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+	let partial: Buffer | undefined;
+	for await (const read of createReadStream(file, { highWaterMark: READ_BYTES })) {
+		const bytes = partial ? Buffer.concat([partial, read as Buffer]) : (read as Buffer);
+		let start = 0;
+		for (let newline = bytes.indexOf(0x0a); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
+			yield lineText(bytes, start, newline);
+			start = newline + 1;
+		}
+		partial = start < bytes.length ? bytes.subarray(start) : undefined;
 	}
-	if (partial) yield partial.endsWith('\r') ? partial.slice(0, -1) : partial;
+	if (partial) yield lineText(partial, 0, partial.length);
 }
 
 async function* readJsonl(file: string): AsyncGenerator<DatasetRecord> {

@@ -127,6 +127,21 @@ describe('resolving and fingerprinting', () => {
 		expect((await fingerprintDataset(resolveDataset(file))).records).toBe(records.length);
 		expect(records.length).toBe(204);
 	});
+	it('decodes characters that straddle a read, and lines longer than a read, as written', async () => {
+		const MB = 1024 * 1024;
+		// Multi-byte characters (2, 3 and 4 bytes in UTF-8) over the first reads' boundaries, a line of 2.5 MB.
+		const texts = [
+			'é€😀'.repeat(Math.ceil(MB / 9)),
+			'ü'.repeat(MB / 2 + 3),
+			'😀 '.repeat(Math.ceil((2.5 * MB) / 5)),
+			'€'.repeat(1000)
+		];
+		const file = path.join(scratch, 'wide.jsonl');
+		writeFileSync(file, texts.map((text, id) => JSON.stringify({ id, input: { text } })).join('\n'));
+		const records = await readAll(file);
+		expect(records.map((r) => (r.kind === 'item' ? (r.input as { text: string }).text : r.message))).toEqual(texts);
+	});
+
 	it('finds one item by id', async () => {
 		expect(await findDatasetItem(resolveDataset(fixture('words.jsonl')), 'c')).toMatchObject({
 			line: 3,
