@@ -52,6 +52,8 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
 			if (!started) bar.start(progress.total, progress.done, payload);
 			else bar.update(progress.done, payload);
 			started = true;
+			// The bar redraws on a timer, which the synchronous metrics and report would hold off until they are done.
+			if (progress.stage === 'report') bar.render();
 		},
 		stop() {
 			if (started) bar.stop();

@@ -194,6 +194,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	/** Chunks whose worker died under them, one of their items perhaps the cause: run alone once the rest is done. */
 	const suspects: string[] = [];
 	let failure: unknown;
+	let interrupted = false;
 
 	const report = (stage: Progress['stage'] = 'items') => {
 		const seconds = (performance.now() - started) / 1000;
@@ -277,8 +278,10 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		await runSuspectsAlone();
 		failure ??= pool.crash;
 		writer.flush();
+		// Read here: a run whose every item is stored is done, even if Ctrl-C comes while the workers stop.
+		interrupted = Boolean(signal?.aborted);
 		// A long run's metrics and report take seconds: say so rather than sit at 100%.
-		if (!failure && !signal?.aborted) report('report');
+		if (!failure && !interrupted) report('report');
 	} catch (error) {
 		failure ??= error;
 	} finally {
@@ -290,7 +293,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		durationMs: run.durationMs + (performance.now() - started),
 		datasetProblems: [...problems.values()].sort((x, y) => x.line - y.line),
 		failure,
-		interrupted: Boolean(signal?.aborted)
+		interrupted
 	});
 }
 

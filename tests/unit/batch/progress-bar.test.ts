@@ -35,3 +35,19 @@ describe('the batch progress bar on a log', () => {
 		]);
 	});
 });
+
+describe('the batch progress bar on a terminal', () => {
+	it('shows at once that the report is being written, though the metrics and report then block the event loop', () => {
+		const writes: string[] = [];
+		const stream = { isTTY: true, columns: 200, write: (text: string) => writes.push(text) } as unknown as NodeJS.WriteStream;
+		const bar = progressBar('run', stream);
+		bar.update(progress(10));
+		bar.update(progress(100));
+		bar.update(progress(100, 'report'));
+		try {
+			expect(writes.join('')).toMatch(/100\/100 \| 50\.0 items\/s \| computing metrics, writing the report/);
+		} finally {
+			bar.stop();
+		}
+	});
+});

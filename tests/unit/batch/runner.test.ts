@@ -171,15 +171,18 @@ describe('batch runs in worker threads', () => {
 	});
 
 	it('fails the run with the reason when the workers cannot load the pipeline', async () => {
+		const stages: string[] = [];
 		const { run } = await startBatch({
 			db: freshDb(),
 			registry,
 			pipeline: 'broken',
 			dataset: fixture('words.jsonl'),
 			concurrency: 2,
-			reportsDir
+			reportsDir,
+			onProgress: (progress) => stages.push(progress.stage)
 		});
 		expect(run).toMatchObject({ status: 'failed', failure: 'model file missing', metrics: null, itemsDone: 0 });
+		expect(stages).not.toContain('report');
 	});
 
 	it('honours --limit over dataset records', async () => {
