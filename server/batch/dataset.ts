@@ -136,21 +136,36 @@ function lineText(bytes: Buffer, start: number, end: number): string {
 /**
  * Lines of a text file, pulled one at a time. Unlike readline's iterator, which buffers up to 1,024
  * lines ahead of a slow reader (long enough for them to age into the old generation, so a whole
- * dataset passes through it as garbage), this holds one read (outside the JS heap) and one partial
- * line. Splitting bytes at LF is safe in UTF-8: no multi-byte character contains that byte.
+ * dataset passes through it as garbage), this holds the reads the current line spans (one, for lines
+ * shorter than a read), outside the JS heap. Splitting bytes at LF is safe in UTF-8: no multi-byte
+ * character contains that byte.
  */
 async function* lines(file: string): AsyncGenerator<string> {
-	let partial: Buffer | undefined;
-	for await (const read of createReadStream(file, { highWaterMark: READ_BYTES })) {
-		const bytes = partial ? Buffer.concat([partial, read as Buffer]) : (read as Buffer);
-		let start = 0;
-		for (let newline = bytes.indexOf(0x0a); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
-			yield lineText(bytes, start, newline);
+	/** The start of a line that goes on in the next read, piece by piece: joined once, when it ends. */
+	let pieces: Buffer[] = [];
+	let first = true;
+	for await (const read of createReadStream(file, { highWaterMark: READ_BYTES }) as AsyncIterable<Buffer>) {
+		// A UTF-8 byte order mark (editors on Windows write one) is not part of the first line.
+		let start = first && read[0] === 0xef && read[1] === 0xbb && read[2] === 0xbf ? 3 : 0;
+		first = false;
+		let newline = read.indexOf(0x0a, start);
+		if (pieces.length && newline !== -1) {
+			const line = Buffer.concat([...pieces, read.subarray(0, newline)]);
+			pieces = [];
+			yield lineText(line, 0, line.length);
+			start = newline + 1;
+			newline = read.indexOf(0x0a, start);
+		}
+		for (; newline !== -1; newline = read.indexOf(0x0a, start)) {
+			yield lineText(read, start, newline);
 			start = newline + 1;
 		}
-		partial = start < bytes.length ? bytes.subarray(start) : undefined;
+		if (start < read.length) pieces.push(read.subarray(start));
 	}
-	if (partial) yield lineText(partial, 0, partial.length);
+	if (pieces.length) {
+		const line = Buffer.concat(pieces);
+		yield lineText(line, 0, line.length);
+	}
 }
 
 async function* readJsonl(file: string): AsyncGenerator<DatasetRecord> {

@@ -142,6 +142,21 @@ describe('resolving and fingerprinting', () => {
 		expect(records.map((r) => (r.kind === 'item' ? (r.input as { text: string }).text : r.message))).toEqual(texts);
 	});
 
+	it('reads past a UTF-8 byte order mark and replaces invalid UTF-8 bytes', async () => {
+		const file = path.join(scratch, 'bom.jsonl');
+		const line = (id: string, text: Buffer) =>
+			Buffer.concat([Buffer.from(`{"id":"${id}","input":{"text":"`), text, Buffer.from('"}}\n')]);
+		writeFileSync(
+			file,
+			Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), line('a', Buffer.from('ok')), line('b', Buffer.from([0x61, 0xff, 0x62]))])
+		);
+		const records = await readAll(file);
+		expect(records.map((r) => (r.kind === 'item' ? [r.id, (r.input as { text: string }).text] : r.message))).toEqual([
+			['a', 'ok'],
+			['b', 'a\ufffdb']
+		]);
+	});
+
 	it('finds one item by id', async () => {
 		expect(await findDatasetItem(resolveDataset(fixture('words.jsonl')), 'c')).toMatchObject({
 			line: 3,
