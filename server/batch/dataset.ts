@@ -232,11 +232,13 @@ async function* readCsv(file: string): AsyncGenerator<DatasetRecord> {
 			}
 		})
 	);
+	const problem = (skip: DatasetProblem): DatasetRecord => ({ kind: 'problem', ...skip });
 	for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-		yield* skipped.splice(0).map((problem) => ({ kind: 'problem' as const, ...problem }));
+		// csv-parse skips a record while it reads ahead: its problem goes out in its place, in line order.
+		while (skipped.length && skipped[0].line < info.lines) yield problem(skipped.shift() as DatasetProblem);
 		yield csvRecord(record, info.lines);
 	}
-	yield* skipped.splice(0).map((problem) => ({ kind: 'problem' as const, ...problem }));
+	yield* skipped.map(problem);
 }
 
 function csvRecord(row: Record<string, string>, line: number): DatasetRecord {
