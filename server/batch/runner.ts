@@ -195,6 +195,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	const suspects: string[] = [];
 	let failure: unknown;
 	let interrupted = false;
+	const sortedProblems = () => [...problems.values()].sort((x, y) => x.line - y.line);
 
 	const report = (stage: Progress['stage'] = 'items') => {
 		const seconds = (performance.now() - started) / 1000;
@@ -280,8 +281,12 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		writer.flush();
 		// Read here: a run whose every item is stored is done, even if Ctrl-C comes while the workers stop.
 		interrupted = Boolean(signal?.aborted);
-		// A long run's metrics and report take seconds: say so rather than sit at 100%.
-		if (!failure && !interrupted) report('report');
+		// A long run's metrics and report take seconds: say so rather than sit at 100%. The pages tell
+		// this stage by every record being handled, malformed lines included, so those are stored now.
+		if (!failure && !interrupted) {
+			updateRun(db, run.id, { datasetProblems: sortedProblems() });
+			report('report');
+		}
 	} catch (error) {
 		failure ??= error;
 	} finally {
@@ -291,7 +296,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	}
 	return finish(session, {
 		durationMs: run.durationMs + (performance.now() - started),
-		datasetProblems: [...problems.values()].sort((x, y) => x.line - y.line),
+		datasetProblems: sortedProblems(),
 		failure,
 		interrupted
 	});

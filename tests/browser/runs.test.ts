@@ -98,6 +98,12 @@ describe('/runs', () => {
 		expect(await progress.getAttribute('value')).toBe('1');
 		updateRun(db, running, { itemsDone: 7, heartbeatAt: new Date() });
 		await expect.poll(() => progress.getAttribute('value'), { timeout: 10_000 }).toBe('7');
+		const stage = page.getByText('computing metrics, writing the report');
+		expect(await stage.count()).toBe(0);
+		// Every record handled, a malformed line included: the run is computing its metrics and report.
+		updateRun(db, running, { itemsDone: 9, datasetProblems: [{ line: 4, message: 'not valid JSON' }], heartbeatAt: new Date() });
+		await expect.poll(() => progress.getAttribute('value'), { timeout: 10_000 }).toBe('10');
+		await expect.poll(() => stage.count()).toBe(1);
 
 		await page.getByRole('checkbox', { name: /baseline/ }).check();
 		await page.getByRole('checkbox', { name: /strict/ }).check();

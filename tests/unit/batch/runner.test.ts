@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../db/client';
 import { pageRunItems } from '../../../db/queries/items';
 import { getRun } from '../../../db/queries/runs';
+import type { Run } from '../../../db/schema';
 import { BatchError, resumeBatch, startBatch } from '../../../server/batch/runner';
 import { InputError, runPipeline } from '../../../src/lib/pipeline';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
@@ -47,6 +48,7 @@ describe('batch runs in worker threads', () => {
 	it('stores every item with its score, computes the metrics and writes the report', async () => {
 		const db = freshDb();
 		const stages: string[] = [];
+		let storedAtReport: Run | undefined;
 		const { run, reportDir } = await startBatch({
 			db,
 			registry,
@@ -54,12 +56,18 @@ describe('batch runs in worker threads', () => {
 			dataset: fixture('words.jsonl'),
 			concurrency: 2,
 			reportsDir,
-			onProgress: (progress) => stages.push(progress.stage)
+			onProgress: (progress) => {
+				stages.push(progress.stage);
+				if (progress.stage === 'report') storedAtReport = getRun(db, progress.runId);
+			}
 		});
 		// Progress says when the items are done and the report is being written.
 		expect(stages.at(-1)).toBe('report');
 		expect(stages.slice(0, -1)).toEqual(stages.slice(0, -1).map(() => 'items'));
 		expect(stages.length).toBeGreaterThan(1);
+		// The pages see that stage in the database: every record handled, malformed lines included.
+		expect(storedAtReport).toMatchObject({ status: 'running', itemsDone: 5, itemsTotal: 8 });
+		expect(storedAtReport!.datasetProblems.map((p) => p.line)).toEqual([4, 6, 8]);
 		expect(run).toMatchObject({
 			status: 'done',
 			itemsTotal: 8,
