@@ -41,6 +41,15 @@ describe('entities step', () => {
 		expect((await runStep(entities, { text })).debug).toBeUndefined();
 	});
 
+	it('reads a zero-padded number the same wherever it was first met, so earlier mails change nothing', async () => {
+		// wink-nlp types a token the first time it meets it: inside a file name here, standing alone next.
+		const cardinals = async (text: string) =>
+			(await runStep(entities, { text })).output.entities.filter((e) => e.type === 'CARDINAL').map((e) => e.value);
+		expect(await cardinals('Get tmda-0.09.tgz from the site')).toContain('09');
+		expect(await cardinals('Item 09 is on the list')).toEqual(['09']);
+		expect(await cardinals('Room 0042 opens at 0800')).toEqual(['0042', '0800']);
+	});
+
 	it('returns nothing for empty or entity-free text', async () => {
 		expect((await runStep(entities, { text: '' })).output.entities).toEqual([]);
 		expect((await runStep(entities, { text: 'just some words here' })).output.entities).toEqual([]);
