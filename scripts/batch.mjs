@@ -1,21 +1,24 @@
 // Runs a pipeline over a dataset and stores the run in SQLite. See --help.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getDb } from '../db/client.ts';
 import { UsageError, parseFlagArgs, positiveInt } from '../server/batch/cli.ts';
 import { progressBar } from '../server/batch/progress-bar.ts';
 import { defaultPipelineName } from '../server/pipeline.ts';
 import { formatNumber } from '../server/batch/report.ts';
-import { resumeBatch, startBatch } from '../server/batch/runner.ts';
+import { BatchError, resumeBatch, startBatch } from '../server/batch/runner.ts';
 
 const HELP = `Usage: npm run batch -- --dataset <name or .jsonl/.csv path> [options]
        npm run batch -- --resume <run id> [--concurrency N] [--json]
 
 Runs the pipeline over every dataset item with debug off in a pool of worker threads, stores each
 item's output, score, error and step timings in SQLite (CONVINCE_DB, default var/convince.db), then
-the run's metrics, and writes reports/run-<id>/{summary.md,summary.html,items.csv}.
+the run's metrics, and writes <reports>/run-<id>/{summary.md,summary.html,items.csv} (CONVINCE_REPORTS,
+default reports).
 
 Options:
-  --dataset <d>      train, test, all (data/spamassassin-*.jsonl) or a .jsonl/.csv path
+  --dataset <d>      train, test, all (data/spamassassin-*.jsonl) or a .jsonl/.csv path (relative to
+                     where you run npm)
   --pipeline <name>  registered pipeline (default: CONVINCE_PIPELINE or triage)
   --name <label>     run name shown in reports and /runs
   --flag key=value   set a pipeline flag (repeatable; the value is read as JSON when it parses)
@@ -53,6 +56,15 @@ function printSummary(run, reportDir) {
 	if (run.status === 'interrupted') console.log(`Resume with: npm run batch -- --resume ${run.id}`);
 }
 
+/**
+ * A relative dataset path as the caller meant it: npm runs scripts from the project root, and says in
+ * INIT_CWD where it was called from. Dataset names (`test`) stay as they are.
+ */
+function fromCallersDirectory(dataset) {
+	const isPath = /\.(jsonl|csv)$/i.test(dataset);
+	return isPath && process.env.INIT_CWD ? path.resolve(process.env.INIT_CWD, dataset) : dataset;
+}
+
 async function main() {
 	const { values: args } = parseArgs({ options: /** @type {const} */ (options) });
 	if (args.help) {
@@ -60,6 +72,11 @@ async function main() {
 		return 0;
 	}
 	if (!args.dataset === !args.resume) throw new UsageError('give --dataset <name or path>, or --resume <run id>');
+	const kept = ['pipeline', 'name', 'flag', 'limit'].filter((option) => args[option] !== undefined);
+	if (args.resume && kept.length)
+		throw new UsageError(
+			`--resume keeps the run's own ${kept.map((option) => `--${option}`).join(', ')}: give only --concurrency and --json with it`
+		);
 	const controller = new AbortController();
 	let signals = 0;
 	const stop = () => {
@@ -83,7 +100,7 @@ async function main() {
 		? await resumeBatch({ ...session, runId: /** @type {number} */ (positiveInt('--resume', args.resume)) })
 		: await startBatch({
 				...session,
-				dataset: /** @type {string} */ (args.dataset),
+				dataset: fromCallersDirectory(/** @type {string} */ (args.dataset)),
 				pipeline: args.pipeline ?? defaultPipelineName(),
 				name: args.name,
 				flags: parseFlagArgs(args.flag),
@@ -118,6 +135,7 @@ try {
 } catch (error) {
 	const usage =
 		error instanceof UsageError ||
+		error instanceof BatchError ||
 		(error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
 	console.error(
 		`batch: ${error instanceof Error ? error.message : String(error)}${usage ? '\nSee: npm run batch -- --help' : ''}`

@@ -39,9 +39,10 @@ function printComparison({ a, b, provenance, flags, metrics, counts, changes }) 
 		`code: ${provenance.sameCommit ? `same commit ${a.gitCommit.slice(0, 12)}${dirtyNote}` : `${commit(a)} -> ${commit(b)}`}`
 	);
 	if (!provenance.samePipeline) console.log(`pipeline: ${a.pipeline} ${a.pipelineVersion} -> ${b.pipeline} ${b.pipelineVersion}`);
-	console.log(
-		`dataset: ${provenance.sameDataset ? `same (${a.datasetName})` : `${a.datasetName} -> ${b.datasetName} (different content)`}`
-	);
+	const items = (/** @type {typeof a} */ run) =>
+		`${run.datasetName}${run.itemLimit === null ? '' : `, first ${run.itemLimit} records`}`;
+	const content = a.datasetHash === b.datasetHash ? '' : ' (different content)';
+	console.log(`dataset: ${provenance.sameDataset ? `same (${items(a)})` : `${items(a)} -> ${items(b)}${content}`}`);
 	console.log(flags.length ? 'flags:' : 'flags: same');
 	for (const flag of flags) console.log(`  ${flag.name}: ${JSON.stringify(flag.a)} -> ${JSON.stringify(flag.b)}`);
 	console.log('metrics:');
@@ -81,7 +82,7 @@ function main() {
 	const db = getDb();
 	const [a, b] = positionals.map((id, i) => {
 		const run = getRun(db, /** @type {number} */ (positiveInt(`run ${'AB'[i]}`, id)));
-		if (!run) throw new UsageError(`run ${id} not found`);
+		if (!run) throw new UsageError(`run ${id} not found in ${db.$client.name} (CONVINCE_DB)`);
 		return run;
 	});
 	const gateText = args['fail-on-regression'];
@@ -96,6 +97,8 @@ function main() {
 		throw new UsageError(
 			`--fail-on-regression: unknown metric "${gate.metric}" (runs have: ${comparison.metrics.map((m) => m.name).join(', ')})`
 		);
+	if (gate && !comparison.provenance.sameDataset)
+		console.error('note: the runs cover different dataset items, so their metrics are not measured on the same items');
 	const regression = gate ? checkRegression(comparison, gate) : null;
 	if (args.json) console.log(JSON.stringify({ ...comparison, regression }));
 	else printComparison(comparison);

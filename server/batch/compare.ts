@@ -55,7 +55,8 @@ function provenance(a: Run, b: Run) {
 		sameCommit: a.gitCommit === b.gitCommit && a.gitCommit !== 'unknown',
 		eitherDirty: Boolean(a.gitDirty || b.gitDirty),
 		samePipeline: a.pipeline === b.pipeline && a.pipelineVersion === b.pipelineVersion,
-		sameDataset: a.datasetHash === b.datasetHash
+		// The same file under different --limit values covers different items.
+		sameDataset: a.datasetHash === b.datasetHash && a.itemLimit === b.itemLimit
 	};
 }
 
@@ -89,7 +90,8 @@ export interface RegressionGate {
 export function parseRegressionGate(text: string): RegressionGate {
 	const at = text.lastIndexOf(':');
 	const metric = at > 0 ? text.slice(0, at) : text;
-	const tolerance = at > 0 ? Number(text.slice(at + 1)) : 0;
+	const toleranceText = at > 0 ? text.slice(at + 1) : '0';
+	const tolerance = toleranceText.trim() ? Number(toleranceText) : NaN;
 	if (!metric || !Number.isFinite(tolerance) || tolerance < 0)
 		throw new RangeError(`expected <metric>[:tolerance] with tolerance >= 0, got "${text}"`);
 	return { metric, tolerance };

@@ -56,7 +56,7 @@ export function resolveDataset(nameOrPath: string): DatasetRef {
 	const resolved = path.resolve(file);
 	if (!existsSync(resolved)) {
 		const hint = namedDatasets[nameOrPath] ? ' (write it with `node scripts/data.mjs`)' : '';
-		throw new DatasetError(`dataset file not found: ${file}${hint}`);
+		throw new DatasetError(`dataset file not found: ${resolved}${hint}`);
 	}
 	return { name: nameOrPath, path: resolved, format: extension === '.csv' ? 'csv' : 'jsonl' };
 }

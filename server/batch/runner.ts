@@ -9,11 +9,12 @@ import {
 } from '../../db/queries/items';
 import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/runs';
 import type { DatasetProblem, Run } from '../../db/schema';
-import { type AnyPipeline, resolveFlags } from '../../src/lib/pipeline';
+import { type AnyPipeline, InputError, resolveFlags } from '../../src/lib/pipeline';
 import { codeVersion } from './code-version';
 import {
 	type DatasetItem,
 	type DatasetRef,
+	DatasetError,
 	decodeItems,
 	encodeItems,
 	fingerprintDataset,
@@ -24,7 +25,7 @@ import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
 import { runMetrics } from './metrics';
 import { defaultPipelineName } from '../pipeline';
-import { DEFAULT_REGISTRY, loadPipeline } from './registry';
+import { DEFAULT_REGISTRY, UnknownPipelineError, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
 import { writeRunReport } from './report';
 import { ItemWriter } from './writer';
@@ -95,14 +96,35 @@ interface Session {
 	finished: Set<string>;
 }
 
+/** Runs `resolve`, turning a bad pipeline name, dataset or flag into a BatchError saying what to give instead. */
+async function asBatchArguments<T>(resolve: () => T | Promise<T>): Promise<T> {
+	try {
+		return await resolve();
+	} catch (error) {
+		if (error instanceof UnknownPipelineError || error instanceof DatasetError) throw new BatchError(error.message);
+		throw error;
+	}
+}
+
+function resolveBatchFlags(pipeline: AnyPipeline, flags: Record<string, unknown>) {
+	try {
+		return resolveFlags(pipeline, flags);
+	} catch (error) {
+		if (!(error instanceof InputError)) throw error;
+		const names = Object.keys(pipeline.flags.shape).join(', ') || 'none';
+		throw new BatchError(`${error.message} (flags of pipeline ${pipeline.name}: ${names})`);
+	}
+}
+
 export async function startBatch(options: StartOptions): Promise<BatchOutcome> {
-	const pipeline = await loadPipeline(options.pipeline ?? defaultPipelineName(), options.registry);
-	const flags = resolveFlags(pipeline, options.flags ?? {});
 	if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit > 0))
 		throw new BatchError('--limit must be a positive integer');
-	const dataset = resolveDataset(options.dataset);
+	const pipeline = await asBatchArguments(() => loadPipeline(options.pipeline ?? defaultPipelineName(), options.registry));
+	const flags = resolveBatchFlags(pipeline, options.flags ?? {});
+	const dataset = await asBatchArguments(() => resolveDataset(options.dataset));
 	return withPool(workerSetup(options, pipeline), options, async (pool) => {
 		const { hash, records } = await fingerprintDataset(dataset);
+		if (!records) throw new BatchError(`dataset ${dataset.path} has no records`);
 		const code = codeVersion();
 		const now = new Date();
 		const run = createRun(options.db, {
@@ -134,12 +156,12 @@ export async function resumeBatch(options: ResumeOptions): Promise<BatchOutcome>
 	if (!run) throw new BatchError(`run ${runId} not found`);
 	if (run.status === 'done') throw new BatchError(`run ${runId} is already done`);
 	if (isRunAlive(run)) throw new BatchError(`run ${runId} is still running (process ${run.pid} on ${run.host})`);
-	const pipeline = await loadPipeline(run.pipeline, options.registry);
+	const pipeline = await asBatchArguments(() => loadPipeline(run.pipeline, options.registry));
 	if (pipeline.version !== run.pipelineVersion)
 		throw new BatchError(
 			`run ${runId} used ${run.pipeline} ${run.pipelineVersion}, now ${pipeline.version}: resuming would mix versions`
 		);
-	const dataset = { ...resolveDataset(run.datasetPath), name: run.datasetName };
+	const dataset = { ...(await asBatchArguments(() => resolveDataset(run.datasetPath))), name: run.datasetName };
 	return withPool(workerSetup(options, pipeline), options, async (pool) => {
 		if ((await fingerprintDataset(dataset)).hash !== run.datasetHash)
 			throw new BatchError(`dataset ${run.datasetPath} changed since run ${runId} started`);

@@ -22,11 +22,15 @@ afterAll(() => {
 });
 
 const run = promisify(execFile);
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+	script: string,
+	args: string[],
+	extraEnv: Record<string, string> = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
 	try {
 		const { stdout, stderr } = await run('node', ['--import', 'tsx', `scripts/${script}.mjs`, ...args], {
 			cwd: root,
-			env,
+			env: { ...env, ...extraEnv },
 			maxBuffer: 64 << 20
 		});
 		return { code: 0, stdout, stderr };
@@ -57,6 +61,17 @@ async function runReaching(name: string, items: number): Promise<number> {
 		db.$client.close();
 	}
 }
+
+function listRunsIn(file: string) {
+	const db = openDb(file);
+	try {
+		return listRuns(db);
+	} finally {
+		db.$client.close();
+	}
+}
+
+const getRunIn = (file: string, id: number) => listRunsIn(file).find((run) => run.id === id);
 
 const quality = (metrics: Record<string, number>) =>
 	Object.fromEntries(Object.entries(metrics).filter(([name]) => !name.startsWith('latency.') && !name.startsWith('duration.')));
@@ -121,13 +136,36 @@ describe('npm run batch', () => {
 			stderr: expect.stringMatching(/key=value/)
 		});
 		expect(await cli('batch', ['--dataset', dataset, '--flag', 'nope=1'])).toMatchObject({
-			code: 1,
-			stderr: expect.stringMatching(/flags: Unrecognized key: "nope"|nope/)
+			code: 2,
+			stderr: expect.stringMatching(/Unrecognized key: "nope" \(flags of pipeline wordcount: minLength, threshold, verdict\)/)
+		});
+		expect(await cli('batch', ['--dataset', dataset, '--pipeline', 'nope'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/unknown pipeline "nope"/)
 		});
 		expect(await cli('batch', ['--dataset', 'nowhere.jsonl'])).toMatchObject({
-			code: 1,
-			stderr: expect.stringMatching(/not found: nowhere\.jsonl/)
+			code: 2,
+			stderr: expect.stringMatching(/not found: \/.*\/nowhere\.jsonl\nSee: npm run batch -- --help/)
 		});
+		const empty = path.join(scratch, 'empty.jsonl');
+		writeFileSync(empty, '\n');
+		expect(await cli('batch', ['--dataset', empty])).toMatchObject({ code: 2, stderr: expect.stringMatching(/has no records/) });
+		expect(await cli('batch', ['--resume', '1', '--limit', '5', '--flag', 'threshold=2'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/--resume keeps the run's own --flag, --limit/)
+		});
+		expect(await cli('batch', ['--resume', '9999'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/run 9999 not found/)
+		});
+		expect(listRunsIn(env.CONVINCE_DB).map((run) => run.datasetPath)).not.toContain(empty);
+	});
+
+	it('reads a relative dataset path from the folder npm was called in (INIT_CWD), not the project root', async () => {
+		writeFileSync(path.join(scratch, 'here.jsonl'), JSON.stringify({ id: 1, input: { text: 'a b' }, label: { long: false } }));
+		const result = await cli('batch', ['--dataset', 'here.jsonl', '--json'], { INIT_CWD: scratch });
+		expect(result.code).toBe(0);
+		expect(getRunIn(env.CONVINCE_DB, JSON.parse(result.stdout).runId)?.datasetPath).toBe(path.join(scratch, 'here.jsonl'));
 	});
 });
 
@@ -170,6 +208,14 @@ describe('npm run compare', () => {
 			code: 2,
 			stderr: expect.stringMatching(/unknown metric "nope"/)
 		});
+		expect(await cli('compare', [String(a), String(b), '--fail-on-regression', 'accuracy:'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/tolerance >= 0, got "accuracy:"/)
+		});
+		const limited = JSON.parse((await cli('batch', ['--dataset', small, '--limit', '1', '--json'])).stdout).runId;
+		const partial = await cli('compare', [String(b), String(limited), '--fail-on-regression', 'accuracy:1']);
+		expect(partial.stdout).toMatch(/dataset: .*small\.jsonl -> .*small\.jsonl, first 1 records\n/);
+		expect(partial.stderr).toMatch(/the runs cover different dataset items/);
 		expect(await cli('compare', [String(a), '9999'])).toMatchObject({
 			code: 2,
 			stderr: expect.stringMatching(/run 9999 not found/)

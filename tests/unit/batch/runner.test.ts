@@ -7,7 +7,7 @@ import { pageRunItems } from '../../../db/queries/items';
 import { getRun } from '../../../db/queries/runs';
 import type { Run } from '../../../db/schema';
 import { BatchError, resumeBatch, startBatch } from '../../../server/batch/runner';
-import { InputError, runPipeline } from '../../../src/lib/pipeline';
+import { runPipeline } from '../../../src/lib/pipeline';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-runner-'));
@@ -210,10 +210,13 @@ describe('batch runs in worker threads', () => {
 		const db = freshDb();
 		await expect(
 			startBatch({ db, registry, pipeline: 'wordcount', dataset: fixture('words.jsonl'), flags: { nope: 1 } })
-		).rejects.toThrow(InputError);
-		await expect(startBatch({ db, registry, pipeline: 'nope', dataset: fixture('words.jsonl') })).rejects.toThrow(
-			/unknown pipeline "nope"/
+		).rejects.toThrow(
+			new BatchError(
+				'Invalid input: flags: Unrecognized key: "nope" (flags of pipeline wordcount: minLength, threshold, verdict)'
+			)
 		);
+		await expect(startBatch({ db, registry, pipeline: 'nope', dataset: fixture('words.jsonl') })).rejects.toThrow(BatchError);
+		await expect(startBatch({ db, registry, pipeline: 'wordcount', dataset: 'nowhere.csv' })).rejects.toThrow(BatchError);
 		expect(getRun(db, 1)).toBeUndefined();
 	});
 });
