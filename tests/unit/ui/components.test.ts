@@ -7,7 +7,7 @@ import DebugView from '../../../src/lib/components/DebugView.svelte';
 import Fields from '../../../src/lib/components/Fields.svelte';
 import JsonTree from '../../../src/lib/components/JsonTree.svelte';
 import RunResult from '../../../src/lib/components/RunResult.svelte';
-import { controlValues, fieldsOf } from '../../../src/lib/ui/fields';
+import { controlValues, fieldsOf, readFields } from '../../../src/lib/ui/fields';
 
 const wordcountManifest = manifest(wordcount);
 const PAYLOADS = ['<script>alert(1)</script>', '<img src=x onerror=alert(2)>', '"><svg onload=alert(3)>'];
@@ -93,6 +93,30 @@ describe('Fields', () => {
 		expect(markup).toMatch(/id="field-flags-threshold-error" role="alert">Too small/);
 		expect(markup).toMatch(/name="flags.verdict" checked/);
 		expect(markup).toContain('Default: 5');
+	});
+
+	it('lets a field that takes null be left empty (sent as null), and only others be required', () => {
+		const fields = fieldsOf(
+			{
+				type: 'object',
+				properties: {
+					subject: { type: 'string', maxLength: 200 },
+					mailer: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] },
+					queue: { anyOf: [{ enum: ['sales', 'support'] }, { type: 'null' }] }
+				},
+				required: ['subject', 'mailer', 'queue']
+			},
+			'input'
+		);
+		const markup = html(Fields, { fields, values: controlValues(fields, { subject: 'Hi', mailer: null, queue: null }) });
+		expect(markup).toMatch(/<input id="field-input-subject" name="input.subject" type="text" required/);
+		expect(markup).toMatch(/<input id="field-input-mailer" name="input.mailer" type="text" (?!required)/);
+		expect(markup).toMatch(/<select id="field-input-queue"[^]*<option value=""[^>]*>\(not set\)<\/option>/);
+		expect(markup.match(/class="required"/g)).toHaveLength(1);
+		expect(readFields(fields, new URLSearchParams({ 'input.subject': 'Hi', 'input.mailer': '', 'input.queue': '' }))).toEqual({
+			value: { subject: 'Hi', mailer: null, queue: null },
+			issues: []
+		});
 	});
 });
 
