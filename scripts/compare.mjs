@@ -17,7 +17,10 @@ Options:
                  exit 1 when B is worse than A on <metric> by more than tolerance (default 0);
                  "worse" follows the metric's direction (a rise for latencies and error rates)
   --json         print the whole comparison as one JSON object
-  --help         show this help`;
+  --help         show this help
+
+Runs are read from CONVINCE_DB (default var/convince.db). Exit code: 0 compared (no regression),
+1 regression, 2 usage (unknown run or metric, bad tolerance).`;
 
 const SHOWN_OUTPUT_CHARS = 160;
 

@@ -15,7 +15,8 @@ const HELP = `Usage: node scripts/data.mjs [options]
 Writes the SpamAssassin public corpus (${DATASET}) as JSONL, one mail a line:
   { "id", "input": { "raw" }, "label": { "spam", "queue" } }
 into <out>/spamassassin-train.jsonl, -test.jsonl and -all.jsonl. The split is fixed by the mail's MD5
-checksum (first hex digit 0-c: train, d-f: test). Skips the work when the files are up to date.
+checksum (first hex digit 0-c: train, d-f: test); test and all are in checksum order, so any first N
+lines mix ham and spam. Skips the work when the files are up to date.
 
 Options:
   --out <dir>  output folder (default: data)
@@ -117,13 +118,19 @@ async function main() {
 
 	const mails = require(DATASET)();
 	const items = mails.map(toItem);
-	const test = items.filter((_, i) => isTest(mails[i]));
 	const train = items.filter((_, i) => !isTest(mails[i]));
+	// The corpus lists ham before spam. The evaluation files go in checksum order instead, a fixed
+	// shuffle, so that their first N lines (`npm run batch -- --limit N`) mix ham and spam as the
+	// whole does; the training file keeps corpus order, which the trained models depend on.
+	const byChecksum = mails.map((mail, i) => ({ key: mail.checksum.value, item: items[i], test: isTest(mail) }));
+	byChecksum.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+	const test = byChecksum.filter((entry) => entry.test).map((entry) => entry.item);
+	const all = byChecksum.map((entry) => entry.item);
 
 	await mkdir(out, { recursive: true });
 	await writeAtomically(files.train, jsonl(train));
 	await writeAtomically(files.test, jsonl(test));
-	await writeAtomically(files.all, jsonl(items));
+	await writeAtomically(files.all, jsonl(all));
 	await writeAtomically(stampFile, stamp);
 
 	const queues = {};

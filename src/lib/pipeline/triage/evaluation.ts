@@ -80,9 +80,15 @@ export const triageEvaluation: Evaluation<Judged, TriageLabel, TriageScore> = {
 	metrics: {
 		items: { description: 'Items scored', higherIsBetter: true },
 		accuracy: { description: 'Share of items fully right: spam decision, and queue for ham', higherIsBetter: true },
-		'spam.precision': { description: 'Of the mails called spam, the share that were spam', higherIsBetter: true },
-		'spam.recall': { description: 'Of the spam, the share caught', higherIsBetter: true },
-		'spam.f1': { description: 'Harmonic mean of spam precision and recall', higherIsBetter: true },
+		'spam.precision': {
+			description: 'Of the mails called spam, the share that were spam (0 when none was called spam)',
+			higherIsBetter: true
+		},
+		'spam.recall': { description: 'Of the spam, the share caught (0 when the items hold no spam)', higherIsBetter: true },
+		'spam.f1': {
+			description: 'Harmonic mean of spam precision and recall (0 when no spam was there or called)',
+			higherIsBetter: true
+		},
 		'spam.accuracy': { description: 'Share of spam/ham decisions that were right', higherIsBetter: true },
 		'spam.tp': { description: 'Spam caught', higherIsBetter: true },
 		'spam.fp': { description: 'Ham called spam (false positives)', higherIsBetter: false },
