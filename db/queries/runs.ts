@@ -15,6 +15,17 @@ export function listRuns(db: Db): Run[] {
 	return db.select().from(runsTable).orderBy(desc(runsTable.startedAt), desc(runsTable.id)).all();
 }
 
+/** The dataset files batch runs were stored over (absolute paths). */
+export function runDatasetPaths(db: Db): Set<string> {
+	return new Set(
+		db
+			.selectDistinct({ path: runsTable.datasetPath })
+			.from(runsTable)
+			.all()
+			.map((row) => row.path)
+	);
+}
+
 export function listRunningRuns(db: Db): Run[] {
 	return db.select().from(runsTable).where(eq(runsTable.status, 'running')).all();
 }

@@ -1,5 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { getDb } from '../../db/client';
+import { runDatasetPaths } from '../../db/queries/runs';
 import { DatasetNotFound, datasetChoices } from '../samples/datasets';
 import { getSample, searchSamples } from '../samples/store';
 import { protectedProcedure, router } from '../trpc';
@@ -14,7 +16,11 @@ async function orNotFound<T>(work: Promise<T>): Promise<T> {
 	}
 }
 
-const datasetName = z.string().min(1).max(1000).describe('A dataset name (e.g. `test`) or a .jsonl/.csv path inside the project');
+const datasetName = z
+	.string()
+	.min(1)
+	.max(1000)
+	.describe('A dataset name (e.g. `test`), or a .jsonl/.csv path inside the project or of a stored batch run');
 
 /** Dataset items for the debug pages' sample picker (tRPC only: application teams send their own input). */
 export const samplesRouter = router({
@@ -30,9 +36,9 @@ export const samplesRouter = router({
 				limit: z.number().int().min(1).max(200).default(50)
 			})
 		)
-		.query(({ ctx, input }) => orNotFound(searchSamples(ctx.pipeline, input))),
+		.query(({ ctx, input }) => orNotFound(searchSamples(ctx.pipeline, input, runDatasetPaths(getDb())))),
 
 	get: protectedProcedure
 		.input(z.object({ dataset: datasetName, id: z.string().min(1).max(1000) }))
-		.query(({ ctx, input }) => orNotFound(getSample(ctx.pipeline, input.dataset, input.id)))
+		.query(({ ctx, input }) => orNotFound(getSample(ctx.pipeline, input.dataset, input.id, runDatasetPaths(getDb()))))
 });

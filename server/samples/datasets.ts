@@ -22,12 +22,12 @@ export class DatasetNotFound extends Error {
 }
 
 /**
- * Resolves a dataset named in a page URL: a known name, or a `.jsonl`/`.csv` path inside the working
- * directory (batch runs over files link their items this way). Paths elsewhere are refused, so a link
- * cannot make the server read arbitrary files.
+ * Resolves a dataset named in a page URL: a known name, a `.jsonl`/`.csv` path inside the working
+ * directory, or the file of a stored batch run wherever it is (`runPaths`; run pages link their items
+ * this way). Other paths are refused, so a link cannot make the server read arbitrary files.
  */
-export function openDatasetRef(nameOrPath: string): DatasetRef {
-	if (!Object.hasOwn(namedDatasets, nameOrPath)) {
+export function openDatasetRef(nameOrPath: string, runPaths: ReadonlySet<string> = new Set()): DatasetRef {
+	if (!Object.hasOwn(namedDatasets, nameOrPath) && !runPaths.has(path.resolve(nameOrPath))) {
 		const relative = path.relative(process.cwd(), path.resolve(nameOrPath));
 		if (relative.startsWith('..') || path.isAbsolute(relative)) {
 			throw new DatasetNotFound(`dataset "${nameOrPath}" is outside the project folder`);

@@ -107,8 +107,8 @@ async function load(pipeline: AnyPipeline, ref: DatasetRef, version: string): Pr
 	};
 }
 
-async function dataset(pipeline: AnyPipeline, name: string): Promise<LoadedDataset> {
-	const ref = openDatasetRef(name);
+async function dataset(pipeline: AnyPipeline, name: string, runPaths: ReadonlySet<string>): Promise<LoadedDataset> {
+	const ref = openDatasetRef(name, runPaths);
 	const stat = statSync(ref.path);
 	const version = `${stat.size}:${stat.mtimeMs}`;
 	const key = `${pipeline.name}\0${ref.path}`;
@@ -135,8 +135,9 @@ export interface SampleQuery {
 	limit: number;
 }
 
-export async function searchSamples(pipeline: AnyPipeline, q: SampleQuery) {
-	const data = await dataset(pipeline, q.dataset);
+/** `runPaths`: dataset files of stored batch runs, readable wherever they are (see openDatasetRef). */
+export async function searchSamples(pipeline: AnyPipeline, q: SampleQuery, runPaths: ReadonlySet<string> = new Set()) {
+	const data = await dataset(pipeline, q.dataset, runPaths);
 	const words = q.query.toLowerCase().split(/\s+/).filter(Boolean);
 	const filters = Object.entries(q.filters).filter(([, value]) => value !== '');
 	const matches = data.summaries.filter((_, i) => {
@@ -157,8 +158,13 @@ export async function searchSamples(pipeline: AnyPipeline, q: SampleQuery) {
 	};
 }
 
-export async function getSample(pipeline: AnyPipeline, datasetName: string, id: string): Promise<Sample> {
-	const data = await dataset(pipeline, datasetName);
+export async function getSample(
+	pipeline: AnyPipeline,
+	datasetName: string,
+	id: string,
+	runPaths: ReadonlySet<string> = new Set()
+): Promise<Sample> {
+	const data = await dataset(pipeline, datasetName, runPaths);
 	const item = data.items.find((i) => i.id === id);
 	if (!item) throw new DatasetNotFound(`no item "${id}" in dataset "${datasetName}"`);
 	return item;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -16,8 +16,8 @@ import { HOSTILE_TEXT, WORDCOUNT_DATASET } from './fixtures';
  */
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-runs-pages-'));
-// Inside the project: the debug page opens dataset files only there.
-const dataset = `test-results/runs-pages-${process.pid}.jsonl`;
+// Outside the project: the debug page opens files there only when a stored run used them.
+const dataset = path.join(scratch, 'runs-pages.jsonl');
 const HOSTILE_ID = `<img src=x onerror="window.__pwned = 'id'">`;
 let db: Db;
 let server: TestServer;
@@ -29,7 +29,6 @@ beforeAll(async () => {
 		{ id: HOSTILE_ID, input: { text: HOSTILE_TEXT }, label: { long: false } },
 		{ id: 'bad', input: { text: 3 }, label: { long: false } }
 	];
-	mkdirSync(path.dirname(dataset), { recursive: true });
 	writeFileSync(
 		dataset,
 		readFileSync(WORDCOUNT_DATASET, 'utf8').trimEnd() + '\n' + extra.map((line) => JSON.stringify(line)).join('\n') + '\n'
@@ -72,7 +71,6 @@ afterAll(async () => {
 	await server?.stop();
 	db?.$client.close();
 	rmSync(scratch, { recursive: true, force: true });
-	rmSync(dataset, { force: true });
 });
 
 async function expectClean(watched: WatchedPage) {
@@ -158,6 +156,10 @@ describe('/runs/<id>', () => {
 		await link.click();
 		await page.locator('[data-testid=summary]').waitFor();
 		await screenshot(page, 'runs-item-debug');
+		// Any other file outside the project stays closed to links.
+		const elsewhere = path.join(tmpdir(), 'elsewhere.jsonl');
+		await page.goto(`${server.baseUrl}/?dataset=${encodeURIComponent(elsewhere)}&id=x`);
+		expect(await page.getByText('is outside the project folder').count()).toBeGreaterThan(0);
 		await expectClean(watched);
 		await page.context().close();
 	});
