@@ -164,6 +164,19 @@ describe('run page', () => {
 		await page.context().close();
 	});
 
+	it('keeps the typed input and says why when it is over the server body limit', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await page.goto(`${baseUrl}/`);
+		const field = page.locator('form.run-form textarea').first();
+		const huge = 'x'.repeat(1_100_000);
+		await field.fill(huge);
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await expect.poll(() => page.locator('.error-message').innerText()).toContain('larger than the server accepts');
+		expect((await field.inputValue()).length).toBe(huge.length);
+		await page.context().close();
+	});
+
 	it('says it is running while a slow step works', async () => {
 		const watched = await watchedPage(chromium);
 		const { page } = watched;

@@ -1,0 +1,30 @@
+import type { SubmitFunction } from '@sveltejs/kit';
+
+/** What a debug form's submission is doing: its button says running, its error line says why it failed. */
+export interface Submission {
+	running: boolean;
+	failure?: string;
+}
+
+function failureText(status: number | undefined, error: unknown): string {
+	if (status === 413) return 'The input is larger than the server accepts (CONVINCE_MAX_BODY_BYTES, 1 MB by default).';
+	const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+	return `The server did not answer the form${status ? ` (HTTP ${status})` : ''}${message ? `: ${message}` : ''}.`;
+}
+
+/**
+ * Submits a debug form in place, keeping what was typed. When the request itself fails (a body over the
+ * server's limit answers 413), the form stays as it was and says why, instead of the page giving way to
+ * the error page and the input being lost. `submission` is the page's $state.
+ */
+export function submitInPlace(submission: Submission): SubmitFunction {
+	return () => {
+		submission.running = true;
+		submission.failure = undefined;
+		return async ({ result, update }) => {
+			if (result.type === 'error') submission.failure = failureText(result.status, result.error);
+			else await update({ reset: false });
+			submission.running = false;
+		};
+	};
+}
