@@ -53,7 +53,7 @@ function printSummary(run, reportDir) {
 	if (run.failure) console.log(`Failure: ${run.failure}`);
 	for (const [name, value] of Object.entries(run.metrics ?? {})) console.log(`  ${name.padEnd(32)} ${formatNumber(value)}`);
 	if (reportDir) console.log(`Report: ${reportDir}/summary.md`);
-	if (run.status === 'interrupted') console.log(`Resume with: npm run batch -- --resume ${run.id}`);
+	if (run.status === 'interrupted' || run.status === 'failed') console.log(`Resume with: npm run batch -- --resume ${run.id}`);
 }
 
 /**

@@ -28,15 +28,18 @@ function storedCell(json: string | null): string | null {
 	return json?.startsWith('"') ? (JSON.parse(json) as string) : json;
 }
 
+/** Milliseconds to the microsecond: the full doubles (34.99652700000024) only clutter a spreadsheet. */
+const roundMs = (ms: number | undefined) => (ms === undefined ? ms : Math.round(ms * 1000) / 1000);
+
 function csvRow(item: RunItemAsStored, steps: string[]): string {
-	const stepMs = new Map(item.timings.map((timing) => [timing.step, timing.ms]));
+	const stepMs = new Map(item.timings.map((timing) => [timing.step, roundMs(timing.ms)]));
 	const cells = [
 		item.itemId,
 		item.line,
 		item.correct,
 		item.error?.step,
 		item.error?.message,
-		item.durationMs,
+		roundMs(item.durationMs),
 		...steps.map((step) => stepMs.get(step)),
 		storedCell(item.output),
 		storedCell(item.label),
@@ -77,6 +80,11 @@ function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): v
 	}
 }
 
+/** `test (/path/to/file, ` or, for a dataset given as its path, `/path/to/file (`. */
+function datasetNamed(run: Run): string {
+	return run.datasetName === run.datasetPath ? `${run.datasetPath} (` : `${run.datasetName} (${run.datasetPath}, `;
+}
+
 /** Everything the summary says, as tables both the Markdown and the HTML render. */
 function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 	const code = `${run.gitCommit}${run.gitDirty ? ' (uncommitted changes)' : ''}`;
@@ -89,7 +97,7 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 				['pipeline', `${run.pipeline} ${run.pipelineVersion}`],
 				['code', code],
 				['flags', JSON.stringify(run.flags)],
-				['dataset', `${run.datasetName} (${run.datasetPath}, sha256 ${run.datasetHash.slice(0, 12)})`],
+				['dataset', `${datasetNamed(run)}sha256 ${run.datasetHash.slice(0, 12)})`],
 				[
 					'items',
 					`${run.itemsDone} of ${run.itemsTotal}, ${run.itemsErrors} errors, ${run.datasetProblems.length} malformed lines`

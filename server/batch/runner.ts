@@ -347,12 +347,16 @@ function finish(session: Session, end: SessionEnd): BatchOutcome {
 	}
 	if (end.interrupted) return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
 	const metrics = runMetrics(session.pipeline, iterateItemMeasures(db, session.run.id));
-	const run = updateRun(db, session.run.id, { ...common, status: 'done', metrics, endedAt: new Date() });
-	const reportDir = writeRunReport(
-		db,
-		run,
-		session.pipeline,
-		session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports'
-	);
-	return { run, reportDir };
+	const ended = { ...common, status: 'done' as const, metrics, endedAt: new Date() };
+	let reportDir: string;
+	try {
+		// Written before the run is marked done: a run whose report could not be written stays
+		// resumable (failed), and its resume, with every item stored, only writes the report.
+		const reportsDir = session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports';
+		reportDir = writeRunReport(db, { ...session.run, ...ended }, session.pipeline, reportsDir);
+	} catch (error) {
+		const failure = `could not write the report: ${error instanceof Error ? error.message : String(error)}`;
+		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() }) };
+	}
+	return { run: updateRun(db, session.run.id, ended), reportDir };
 }

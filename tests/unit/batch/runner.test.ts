@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../db/client';
 import { pageRunItems } from '../../../db/queries/items';
@@ -106,7 +107,12 @@ describe('batch runs in worker threads', () => {
 			.split('\n');
 		expect(csv[0]).toBe('id,line,correct,error_step,error,duration_ms,ms_tokens,ms_count,ms_verdict,output,label,score');
 		expect(csv).toHaveLength(6);
+		// Timings to the microsecond at most.
+		const rows = parseCsv(readFileSync(path.join(reportDir ?? '', 'items.csv')), { columns: true }) as Record<string, string>[];
+		for (const row of rows) expect(row.duration_ms).toMatch(/^\d+(\.\d{1,3})?$/);
 		const summary = readFileSync(path.join(reportDir ?? '', 'summary.md'), 'utf8');
+		// A dataset given as its path is named once.
+		expect(summary).toMatch(/\| dataset \| \/\S*words\.jsonl \(sha256 [0-9a-f]{12}\) \|/);
 		expect(summary).toMatch(/\| accuracy \| 0\.5000 \| higher \|/);
 		expect(summary).toMatch(/\| 4 \| not valid JSON/);
 		expect(existsSync(path.join(reportDir ?? '', 'summary.html'))).toBe(true);
@@ -276,6 +282,23 @@ describe('interrupting and resuming', () => {
 		const ids = Array.from({ length: 3000 }, (_, i) => `item-${i}`);
 		expect(csvIds(resumed.reportDir)).toEqual(ids);
 		expect(csvIds(straight.reportDir)).toEqual(ids);
+	});
+
+	it('leaves a run whose report cannot be written failed, and its resume writes the report', async () => {
+		const db = freshDb();
+		const file = writeDataset('unreported.jsonl', 20);
+		const blocked = path.join(scratch, 'not-a-folder');
+		writeFileSync(blocked, 'a file where the reports folder should be');
+		const { run, reportDir } = await startBatch({ db, registry, pipeline: 'wordcount', dataset: file, reportsDir: blocked });
+		expect(run).toMatchObject({ status: 'failed', itemsDone: 20, failure: expect.stringMatching(/could not write the report/) });
+		expect(reportDir).toBeUndefined();
+
+		const resumed = await resumeBatch({ db, registry, runId: run.id, reportsDir });
+		expect(resumed.run).toMatchObject({ status: 'done', itemsDone: 20, failure: null });
+		expect(quality(resumed.run.metrics)).toEqual(
+			quality((await startBatch({ db, registry, pipeline: 'wordcount', dataset: file, reportsDir })).run.metrics)
+		);
+		expect(readFileSync(path.join(resumed.reportDir!, 'summary.md'), 'utf8')).toMatch(/\| status \| done \|/);
 	});
 
 	it('refuses to resume a done run, an unknown run, or one whose dataset changed', async () => {
