@@ -149,6 +149,13 @@ describe('/runs/<id>', () => {
 		expect(await rows.count()).toBe(1);
 		expect(await rows.innerText()).toMatch(/bad[^]*input\.text/);
 
+		// "Changed" without a run to compare against, and a page past the end, answer on the page itself.
+		await page.goto(`${server.baseUrl}/runs/2?filter=changed`);
+		expect(await page.locator('.error-message').innerText()).toMatch(/Pick the run to compare against/);
+		expect(await rows.count()).toBeGreaterThan(1);
+		await page.goto(`${server.baseUrl}/runs/2?offset=9999`);
+		expect(await page.getByText(/items, none from 10000 on/).count()).toBe(1);
+
 		await page.goto(`${server.baseUrl}/runs/2`);
 		const link = page.getByRole('link', { name: 'rose', exact: true });
 		const href = (await link.getAttribute('href')) ?? '';

@@ -9,7 +9,17 @@ export const load = (async ({ params, url }) => {
 	const id = /^\d+$/.test(params.id) ? Number(params.id) : params.id;
 	const query = queryInput(url.searchParams, ['filter', 'against', 'offset']);
 	const detail = await orPageError(() => caller.get({ id } as { id: number }));
-	const items = await orPageError(() => caller.items({ id, limit: PAGE_SIZE, ...query } as Parameters<typeof caller.items>[0]));
+	// "Changed" needs the run to compare against: without one the form says so and lists every item.
+	const noRunToCompare = query.filter === 'changed' && query.against === undefined;
+	const shown = noRunToCompare ? { ...query, filter: 'all' } : query;
+	const items = await orPageError(() => caller.items({ id, limit: PAGE_SIZE, ...shown } as Parameters<typeof caller.items>[0]));
 	const otherRuns = (await caller.list()).filter((run) => run.id !== detail.run.id).map(({ id, name }) => ({ id, name }));
-	return { ...detail, items, filter: query.filter ?? 'all', against: query.against, otherRuns };
+	return {
+		...detail,
+		items,
+		filter: query.filter ?? 'all',
+		against: query.against,
+		otherRuns,
+		filterIssue: noRunToCompare ? 'Pick the run to compare against to see the changed items; showing every item.' : undefined
+	};
 }) satisfies PageServerLoad;
