@@ -226,6 +226,7 @@ async function* readCsv(file: string): AsyncGenerator<DatasetRecord> {
 			bom: true,
 			skip_empty_lines: true,
 			info: true,
+			raw: true,
 			skip_records_with_error: true,
 			on_skip: (error) => {
 				if (error) skipped.push({ line: Number(error.lines), message: error.message });
@@ -233,12 +234,24 @@ async function* readCsv(file: string): AsyncGenerator<DatasetRecord> {
 		})
 	);
 	const problem = (skip: DatasetProblem): DatasetRecord => ({ kind: 'problem', ...skip });
-	for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+	type Parsed = { record: Record<string, string>; info: { lines: number }; raw: string };
+	for await (const { record, info, raw } of parser as AsyncIterable<Parsed>) {
 		// csv-parse skips a record while it reads ahead: its problem goes out in its place, in line order.
 		while (skipped.length && skipped[0].line < info.lines) yield problem(skipped.shift() as DatasetProblem);
-		yield csvRecord(record, info.lines);
+		yield csvRecord(record, firstLineOf(info.lines, raw));
 	}
 	yield* skipped.map(problem);
+}
+
+/**
+ * The line a CSV record starts on: csv-parse counts to the record's last line, and a quoted field may
+ * span lines. `raw` is the record's text with the blank lines skipped before it and its line end.
+ */
+function firstLineOf(lastLine: number, raw: string): number {
+	const text = raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
+	let breaks = 0;
+	for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) breaks++;
+	return lastLine - breaks;
 }
 
 function csvRecord(row: Record<string, string>, line: number): DatasetRecord {

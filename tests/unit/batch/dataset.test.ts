@@ -81,6 +81,8 @@ describe('CSV datasets', () => {
 			['e', { text: 'short' }, { long: false }]
 		]);
 		expect(items.find((r) => r.id === 'e')?.line).toBe(7);
+		// A record over two lines is numbered by its first.
+		expect(items.find((r) => r.id === 'c')?.line).toBe(4);
 		const problem = records.find((r) => r.kind === 'problem');
 		expect(problem).toMatchObject({ line: 6, message: expect.stringMatching(/column/i) });
 		// In line order, as JSONL records come: csv-parse reports a skipped record while it reads ahead.
