@@ -1597,6 +1597,7 @@ export interface operations {
                         status: "running" | "interrupted" | "failed" | "done";
                         startedAt: string;
                         endedAt: string | null;
+                        itemsEndedAt: string | null;
                         pipeline: string;
                         pipelineVersion: string;
                         gitCommit: string;
@@ -1658,6 +1659,7 @@ export interface operations {
                             status: "running" | "interrupted" | "failed" | "done";
                             startedAt: string;
                             endedAt: string | null;
+                            itemsEndedAt: string | null;
                             pipeline: string;
                             pipelineVersion: string;
                             gitCommit: string;
@@ -1689,6 +1691,7 @@ export interface operations {
                             status: "running" | "interrupted" | "failed" | "done";
                             startedAt: string;
                             endedAt: string | null;
+                            itemsEndedAt: string | null;
                             pipeline: string;
                             pipelineVersion: string;
                             gitCommit: string;
@@ -1717,6 +1720,9 @@ export interface operations {
                             sameCommit: boolean;
                             eitherDirty: boolean;
                             samePipeline: boolean;
+                            /** @description Both runs read the same dataset content (sha256) */
+                            sameContent: boolean;
+                            /** @description The same content and as many records: the same items */
                             sameDataset: boolean;
                         };
                         /** @description Flags whose values differ */
@@ -1960,6 +1966,7 @@ export interface operations {
                             status: "running" | "interrupted" | "failed" | "done";
                             startedAt: string;
                             endedAt: string | null;
+                            itemsEndedAt: string | null;
                             pipeline: string;
                             pipelineVersion: string;
                             gitCommit: string;

@@ -32,6 +32,8 @@ export const runsTable = sqliteTable(
 		status: text('status', { enum: runStatuses }).notNull(),
 		startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
 		endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
+		/** When every item was stored and the metrics and report began (null while items run): the pages show that stage. */
+		itemsEndedAt: integer('items_ended_at', { mode: 'timestamp_ms' }),
 		pipeline: text('pipeline').notNull(),
 		pipelineVersion: text('pipeline_version').notNull(),
 		gitCommit: text('git_commit').notNull(),

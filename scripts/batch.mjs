@@ -3,10 +3,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getDb } from '../db/client.ts';
 import { UsageError, parseFlagArgs, positiveInt } from '../server/batch/cli.ts';
+import { namedDatasets } from '../server/batch/dataset.ts';
 import { progressBar } from '../server/batch/progress-bar.ts';
 import { defaultPipelineName } from '../server/pipeline.ts';
 import { formatNumber } from '../server/batch/report.ts';
-import { BatchError, resumeBatch, startBatch } from '../server/batch/runner.ts';
+import { BatchArgumentError, resumeBatch, startBatch } from '../server/batch/runner.ts';
 
 const HELP = `Usage: npm run batch -- --dataset <name or .jsonl/.csv path> [options]
        npm run batch -- --resume <run id> [--concurrency N] [--json]
@@ -24,7 +25,7 @@ Options:
   --flag key=value   set a pipeline flag (repeatable; the value is read as JSON when it parses)
   --concurrency N    worker threads (default: number of cores)
   --limit N          stop after N dataset records
-  --resume <id>      finish an interrupted run without redoing finished items
+  --resume <id>      finish an interrupted or failed run without redoing finished items
   --json             print one JSON object (run id, status, counts, metrics, report) on stdout
   --help             show this help
 
@@ -61,8 +62,8 @@ function printSummary(run, reportDir) {
  * INIT_CWD where it was called from. Dataset names (`test`) stay as they are.
  */
 function fromCallersDirectory(dataset) {
-	const isPath = /\.(jsonl|csv)$/i.test(dataset);
-	return isPath && process.env.INIT_CWD ? path.resolve(process.env.INIT_CWD, dataset) : dataset;
+	const named = Object.hasOwn(namedDatasets, dataset);
+	return !named && process.env.INIT_CWD ? path.resolve(process.env.INIT_CWD, dataset) : dataset;
 }
 
 async function main() {
@@ -135,7 +136,7 @@ try {
 } catch (error) {
 	const usage =
 		error instanceof UsageError ||
-		error instanceof BatchError ||
+		error instanceof BatchArgumentError ||
 		(error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
 	console.error(
 		`batch: ${error instanceof Error ? error.message : String(error)}${usage ? '\nSee: npm run batch -- --help' : ''}`

@@ -5,6 +5,7 @@ import { getRun } from '../db/queries/runs.ts';
 import { UsageError, positiveInt } from '../server/batch/cli.ts';
 import { checkRegression, compareRuns, differingFields, parseRegressionGate } from '../server/batch/compare.ts';
 import { formatNumber } from '../server/batch/report.ts';
+import { datasetItems } from '../src/lib/ui/run-dataset.ts';
 
 const HELP = `Usage: npm run compare -- <run A> <run B> [--fail-on-regression <metric>[:tolerance]] [--json]
 
@@ -20,7 +21,7 @@ Options:
   --help         show this help
 
 Runs are read from CONVINCE_DB (default var/convince.db). Exit code: 0 compared (no regression),
-1 regression, 2 usage (unknown run or metric, bad tolerance).`;
+1 regression or error, 2 usage (unknown run or metric, bad tolerance).`;
 
 const SHOWN_OUTPUT_CHARS = 160;
 
@@ -42,10 +43,10 @@ function printComparison({ a, b, provenance, flags, metrics, counts, changes }) 
 		`code: ${provenance.sameCommit ? `same commit ${a.gitCommit.slice(0, 12)}${dirtyNote}` : `${commit(a)} -> ${commit(b)}`}`
 	);
 	if (!provenance.samePipeline) console.log(`pipeline: ${a.pipeline} ${a.pipelineVersion} -> ${b.pipeline} ${b.pipelineVersion}`);
-	const items = (/** @type {typeof a} */ run) =>
-		`${run.datasetName}${run.itemLimit === null ? '' : `, first ${run.itemLimit} records`}`;
-	const content = a.datasetHash === b.datasetHash ? '' : ' (different content)';
-	console.log(`dataset: ${provenance.sameDataset ? `same (${items(a)})` : `${items(a)} -> ${items(b)}${content}`}`);
+	const content = provenance.sameContent ? '' : ' (different content)';
+	console.log(
+		`dataset: ${provenance.sameDataset ? `same (${datasetItems(a)})` : `${datasetItems(a)} -> ${datasetItems(b)}${content}`}`
+	);
 	console.log(flags.length ? 'flags:' : 'flags: same');
 	for (const flag of flags) console.log(`  ${flag.name}: ${JSON.stringify(flag.a)} -> ${JSON.stringify(flag.b)}`);
 	console.log('metrics:');

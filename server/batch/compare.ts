@@ -55,8 +55,9 @@ function provenance(a: Run, b: Run) {
 		sameCommit: a.gitCommit === b.gitCommit && a.gitCommit !== 'unknown',
 		eitherDirty: Boolean(a.gitDirty || b.gitDirty),
 		samePipeline: a.pipeline === b.pipeline && a.pipelineVersion === b.pipelineVersion,
-		// The same file under different --limit values covers different items.
-		sameDataset: a.datasetHash === b.datasetHash && a.itemLimit === b.itemLimit
+		sameContent: a.datasetHash === b.datasetHash,
+		// The same file under a --limit below its length covers other items.
+		sameDataset: a.datasetHash === b.datasetHash && a.itemsTotal === b.itemsTotal
 	};
 }
 

@@ -228,8 +228,8 @@ async function* readCsv(file: string): AsyncGenerator<DatasetRecord> {
 			info: true,
 			raw: true,
 			skip_records_with_error: true,
-			on_skip: (error) => {
-				if (error) skipped.push({ line: Number(error.lines), message: error.message });
+			on_skip: (error, raw) => {
+				if (error) skipped.push({ line: firstLineOf(Number(error.lines), raw), message: error.message });
 			}
 		})
 	);
@@ -245,13 +245,12 @@ async function* readCsv(file: string): AsyncGenerator<DatasetRecord> {
 
 /**
  * The line a CSV record starts on: csv-parse counts to the record's last line, and a quoted field may
- * span lines. `raw` is the record's text with the blank lines skipped before it and its line end.
+ * span lines. `raw` is the record's text with the blank lines skipped before it and its line end;
+ * csv-parse counts every CR and LF inside quotes as a line.
  */
-function firstLineOf(lastLine: number, raw: string): number {
-	const text = raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
-	let breaks = 0;
-	for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) breaks++;
-	return lastLine - breaks;
+function firstLineOf(lastLine: number, raw = ''): number {
+	const text = raw.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
+	return lastLine - (text.match(/[\r\n]/g)?.length ?? 0);
 }
 
 function csvRecord(row: Record<string, string>, line: number): DatasetRecord {

@@ -84,7 +84,12 @@ export interface BatchOutcome {
 
 /** The batch cannot start or resume (bad arguments, run not resumable); nothing was written. */
 export class BatchError extends Error {
-	override readonly name = 'BatchError';
+	override readonly name: string = 'BatchError';
+}
+
+/** A BatchError in what the caller asked for (a pipeline, dataset, flag, limit or run that is not there): usage. */
+export class BatchArgumentError extends BatchError {
+	override readonly name = 'BatchArgumentError';
 }
 
 interface Session {
@@ -96,12 +101,12 @@ interface Session {
 	finished: Set<string>;
 }
 
-/** Runs `resolve`, turning a bad pipeline name, dataset or flag into a BatchError saying what to give instead. */
+/** Runs `resolve`, turning a bad pipeline name or dataset into a BatchArgumentError saying what to give instead. */
 async function asBatchArguments<T>(resolve: () => T | Promise<T>): Promise<T> {
 	try {
 		return await resolve();
 	} catch (error) {
-		if (error instanceof UnknownPipelineError || error instanceof DatasetError) throw new BatchError(error.message);
+		if (error instanceof UnknownPipelineError || error instanceof DatasetError) throw new BatchArgumentError(error.message);
 		throw error;
 	}
 }
@@ -112,19 +117,19 @@ function resolveBatchFlags(pipeline: AnyPipeline, flags: Record<string, unknown>
 	} catch (error) {
 		if (!(error instanceof InputError)) throw error;
 		const names = Object.keys(pipeline.flags.shape).join(', ') || 'none';
-		throw new BatchError(`${error.message} (flags of pipeline ${pipeline.name}: ${names})`);
+		throw new BatchArgumentError(`${error.message} (flags of pipeline ${pipeline.name}: ${names})`);
 	}
 }
 
 export async function startBatch(options: StartOptions): Promise<BatchOutcome> {
 	if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit > 0))
-		throw new BatchError('--limit must be a positive integer');
+		throw new BatchArgumentError('--limit must be a positive integer');
 	const pipeline = await asBatchArguments(() => loadPipeline(options.pipeline ?? defaultPipelineName(), options.registry));
 	const flags = resolveBatchFlags(pipeline, options.flags ?? {});
 	const dataset = await asBatchArguments(() => resolveDataset(options.dataset));
 	return withPool(workerSetup(options, pipeline), options, async (pool) => {
 		const { hash, records } = await fingerprintDataset(dataset);
-		if (!records) throw new BatchError(`dataset ${dataset.path} has no records`);
+		if (!records) throw new BatchArgumentError(`dataset ${dataset.path} has no records`);
 		const code = codeVersion();
 		const now = new Date();
 		const run = createRun(options.db, {
@@ -153,7 +158,7 @@ export async function startBatch(options: StartOptions): Promise<BatchOutcome> {
 export async function resumeBatch(options: ResumeOptions): Promise<BatchOutcome> {
 	const { db, runId } = options;
 	const run = getRun(db, runId);
-	if (!run) throw new BatchError(`run ${runId} not found`);
+	if (!run) throw new BatchArgumentError(`run ${runId} not found`);
 	if (run.status === 'done') throw new BatchError(`run ${runId} is already done`);
 	if (isRunAlive(run)) throw new BatchError(`run ${runId} is still running (process ${run.pid} on ${run.host})`);
 	const pipeline = await asBatchArguments(() => loadPipeline(run.pipeline, options.registry));
@@ -168,6 +173,7 @@ export async function resumeBatch(options: ResumeOptions): Promise<BatchOutcome>
 		const resumed = updateRun(db, runId, {
 			status: 'running',
 			failure: null,
+			itemsEndedAt: null,
 			host: hostname(),
 			pid: process.pid,
 			heartbeatAt: new Date()
@@ -303,10 +309,10 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		writer.flush();
 		// Read here: a run whose every item is stored is done, even if Ctrl-C comes while the workers stop.
 		interrupted = Boolean(signal?.aborted);
-		// A long run's metrics and report take seconds: say so rather than sit at 100%. The pages tell
-		// this stage by every record being handled, malformed lines included, so those are stored now.
+		// A long run's metrics and report take seconds: say so rather than sit at 100%, here and on the
+		// pages (which count the malformed lines as handled too).
 		if (!failure && !interrupted) {
-			updateRun(db, run.id, { datasetProblems: sortedProblems() });
+			updateRun(db, run.id, { itemsEndedAt: new Date(), datasetProblems: sortedProblems() });
 			report('report');
 		}
 	} catch (error) {

@@ -48,7 +48,8 @@ const comparisonSchema = z.object({
 		sameCommit: z.boolean(),
 		eitherDirty: z.boolean(),
 		samePipeline: z.boolean(),
-		sameDataset: z.boolean()
+		sameContent: z.boolean().describe('Both runs read the same dataset content (sha256)'),
+		sameDataset: z.boolean().describe('The same content and as many records: the same items')
 	}),
 	flags: z.array(z.object({ name: z.string(), a: z.unknown(), b: z.unknown() })).describe('Flags whose values differ'),
 	metrics: z.array(

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type DatasetRef, namedDatasets, resolveDataset } from '../batch/dataset';
 
@@ -21,17 +21,35 @@ export class DatasetNotFound extends Error {
 	override readonly name = 'DatasetNotFound';
 }
 
+/** The path with every symlink resolved, or as it is when it does not exist (resolveDataset says so). */
+function realPath(file: string): string {
+	try {
+		return realpathSync(file);
+	} catch {
+		return file;
+	}
+}
+
+/**
+ * A file a page link may open: one inside the project, or the file of a stored batch run. Symlinks are
+ * followed before judging, and a run's file must be no symlink at all: one swapped in for it (in /tmp,
+ * say) would otherwise open any file.
+ */
+function openable(file: string, runPaths: ReadonlySet<string>): boolean {
+	const real = realPath(file);
+	if (runPaths.has(file) && real === file) return true;
+	const relative = path.relative(realPath(process.cwd()), real);
+	return !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
 /**
  * Resolves a dataset named in a page URL: a known name, a `.jsonl`/`.csv` path inside the working
  * directory, or the file of a stored batch run wherever it is (`runPaths`; run pages link their items
  * this way). Other paths are refused, so a link cannot make the server read arbitrary files.
  */
 export function openDatasetRef(nameOrPath: string, runPaths: ReadonlySet<string> = new Set()): DatasetRef {
-	if (!Object.hasOwn(namedDatasets, nameOrPath) && !runPaths.has(path.resolve(nameOrPath))) {
-		const relative = path.relative(process.cwd(), path.resolve(nameOrPath));
-		if (relative.startsWith('..') || path.isAbsolute(relative)) {
-			throw new DatasetNotFound(`dataset "${nameOrPath}" is outside the project folder`);
-		}
+	if (!Object.hasOwn(namedDatasets, nameOrPath) && !openable(path.resolve(nameOrPath), runPaths)) {
+		throw new DatasetNotFound(`dataset "${nameOrPath}" is outside the project folder`);
 	}
 	try {
 		return resolveDataset(nameOrPath);

@@ -97,11 +97,12 @@ describe('/runs', () => {
 		updateRun(db, running, { itemsDone: 7, heartbeatAt: new Date() });
 		await expect.poll(() => progress.getAttribute('value'), { timeout: 10_000 }).toBe('7');
 		const stage = page.getByText('computing metrics, writing the report');
-		expect(await stage.count()).toBe(0);
-		// Every record handled, a malformed line included: the run is computing its metrics and report.
+		// A malformed line counts as handled; the items' end starts the metrics and report stage.
 		updateRun(db, running, { itemsDone: 9, datasetProblems: [{ line: 4, message: 'not valid JSON' }], heartbeatAt: new Date() });
 		await expect.poll(() => progress.getAttribute('value'), { timeout: 10_000 }).toBe('10');
-		await expect.poll(() => stage.count()).toBe(1);
+		expect(await stage.count()).toBe(0);
+		updateRun(db, running, { itemsEndedAt: new Date(), heartbeatAt: new Date() });
+		await expect.poll(() => stage.count(), { timeout: 10_000 }).toBe(1);
 
 		await page.getByRole('checkbox', { name: /baseline/ }).check();
 		await page.getByRole('checkbox', { name: /strict/ }).check();
@@ -164,7 +165,8 @@ describe('/runs/<id>', () => {
 		await page.locator('[data-testid=summary]').waitFor();
 		await screenshot(page, 'runs-item-debug');
 		// Any other file outside the project stays closed to links.
-		const elsewhere = path.join(tmpdir(), 'elsewhere.jsonl');
+		const elsewhere = path.join(scratch, 'elsewhere.jsonl');
+		writeFileSync(elsewhere, readFileSync(dataset));
 		await page.goto(`${server.baseUrl}/?dataset=${encodeURIComponent(elsewhere)}&id=x`);
 		expect(await page.getByText('is outside the project folder').count()).toBeGreaterThan(0);
 		await expectClean(watched);

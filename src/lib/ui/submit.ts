@@ -8,8 +8,10 @@ export interface Submission {
 
 function failureText(status: number | undefined, error: unknown): string {
 	if (status === 413) return 'The input is larger than the server accepts (CONVINCE_MAX_BODY_BYTES, 1 MB by default).';
-	const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
-	return `The server did not answer the form${status ? ` (HTTP ${status})` : ''}${message ? `: ${message}` : ''}.`;
+	// The server's error() arrives as a plain { message } object; a failed fetch as an Error.
+	const message = (error as { message?: unknown } | undefined)?.message;
+	const detail = typeof message === 'string' && message ? `: ${message}` : '';
+	return `The server refused the form${status ? ` (HTTP ${status})` : ''}${detail}.`;
 }
 
 /**

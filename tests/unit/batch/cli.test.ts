@@ -181,6 +181,11 @@ describe('npm run compare', () => {
 		const a = JSON.parse((await cli('batch', ['--dataset', small, '--flag', 'threshold=3', '--json'])).stdout).runId;
 		const b = JSON.parse((await cli('batch', ['--dataset', small, '--json'])).stdout).runId;
 
+		// A run that cannot be resumed is not a usage error: exit 1, no help hint.
+		const again = await cli('batch', ['--resume', String(a)]);
+		expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/already done/) });
+		expect(again.stderr).not.toMatch(/--help/);
+
 		const text = await cli('compare', [String(a), String(b)]);
 		expect(text.code).toBe(0);
 		expect(text.stdout).toMatch(/threshold: 3 -> 5/);

@@ -89,6 +89,17 @@ describe('CSV datasets', () => {
 		expect(records.map((r) => r.line)).toEqual([...records.map((r) => r.line)].sort((x, y) => x - y));
 	});
 
+	it('numbers records by their first line as Excel writes CSV: CRLF between rows, LF inside cells', async () => {
+		const file = path.join(scratch, 'crlf.csv');
+		writeFileSync(file, 'id,text\r\n\r\na,"x\ny"\r\nb,"too","many"\r\nc,"p\nq\nr"\r\n');
+		const records = await readAll(file);
+		expect(records.map((r) => [r.kind === 'item' ? r.id : 'problem', r.line])).toEqual([
+			['a', 3],
+			['problem', 5],
+			['c', 6]
+		]);
+	});
+
 	it('reads JSON `input` and `label` columns, reporting one that does not parse', async () => {
 		const records = await readAll(fixture('words-json.csv'));
 		expect(records[0]).toMatchObject({

@@ -7,7 +7,7 @@ import { openDb } from '../../../db/client';
 import { pageRunItems } from '../../../db/queries/items';
 import { getRun } from '../../../db/queries/runs';
 import type { Run } from '../../../db/schema';
-import { BatchError, resumeBatch, startBatch } from '../../../server/batch/runner';
+import { BatchArgumentError, BatchError, resumeBatch, startBatch } from '../../../server/batch/runner';
 import { runPipeline } from '../../../src/lib/pipeline';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
 
@@ -67,7 +67,7 @@ describe('batch runs in worker threads', () => {
 		expect(stages.slice(0, -1)).toEqual(stages.slice(0, -1).map(() => 'items'));
 		expect(stages.length).toBeGreaterThan(1);
 		// The pages see that stage in the database: every record handled, malformed lines included.
-		expect(storedAtReport).toMatchObject({ status: 'running', itemsDone: 5, itemsTotal: 8 });
+		expect(storedAtReport).toMatchObject({ status: 'running', itemsDone: 5, itemsTotal: 8, itemsEndedAt: expect.any(Date) });
 		expect(storedAtReport!.datasetProblems.map((p) => p.line)).toEqual([4, 6, 8]);
 		expect(run).toMatchObject({
 			status: 'done',
@@ -217,12 +217,14 @@ describe('batch runs in worker threads', () => {
 		await expect(
 			startBatch({ db, registry, pipeline: 'wordcount', dataset: fixture('words.jsonl'), flags: { nope: 1 } })
 		).rejects.toThrow(
-			new BatchError(
+			new BatchArgumentError(
 				'Invalid input: flags: Unrecognized key: "nope" (flags of pipeline wordcount: minLength, threshold, verdict)'
 			)
 		);
-		await expect(startBatch({ db, registry, pipeline: 'nope', dataset: fixture('words.jsonl') })).rejects.toThrow(BatchError);
-		await expect(startBatch({ db, registry, pipeline: 'wordcount', dataset: 'nowhere.csv' })).rejects.toThrow(BatchError);
+		await expect(startBatch({ db, registry, pipeline: 'nope', dataset: fixture('words.jsonl') })).rejects.toThrow(
+			BatchArgumentError
+		);
+		await expect(startBatch({ db, registry, pipeline: 'wordcount', dataset: 'nowhere.csv' })).rejects.toThrow(BatchArgumentError);
 		expect(getRun(db, 1)).toBeUndefined();
 	});
 });

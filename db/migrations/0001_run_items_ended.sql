@@ -1,0 +1,1 @@
+ALTER TABLE `runs` ADD `items_ended_at` integer;
