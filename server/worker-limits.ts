@@ -23,3 +23,16 @@ export function workerHeapMbFromEnv(value = process.env.CONVINCE_WORKER_HEAP_MB)
 export function workerResourceLimits(heapMb = workerHeapMbFromEnv()) {
 	return { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 };
 }
+
+/**
+ * The Node flags of worker threads, none inherited: worker modules are plain JavaScript, and this
+ * process's flags would bring tsx's loader (the batch CLI runs under `--import tsx`: ~130 ms more per
+ * worker start) or V8 flags a worker refuses. require(esm) is off: piscina require()s a worker module
+ * before it import()s it, and Node 20's require(esm) instantiates the ES module synchronously and aborts
+ * the whole process ("IsGraphAsync must be used on an instantiated module") when the worker is
+ * terminated meanwhile, as closing a pool can do.
+ */
+export function workerExecArgv(): string[] {
+	const noRequireEsm = '--no-experimental-require-module';
+	return process.allowedNodeEnvironmentFlags.has(noRequireEsm) ? [noRequireEsm] : [];
+}

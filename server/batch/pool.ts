@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { EncodedRunItem } from '../../db/queries/items';
 import type { ChunkTask, WorkerSetup } from './evaluate';
-import { workerResourceLimits } from '../worker-limits';
+import { workerExecArgv, workerResourceLimits } from '../worker-limits';
 import { bundleWorker } from './worker-bundle';
 
 export interface PoolOptions {
@@ -44,7 +44,8 @@ export async function openPool(setup: WorkerSetup, options: PoolOptions): Promis
 			// chunks: with one chunk per worker, a worker sat idle ~6% of a 1-worker run.
 			concurrentTasksPerWorker: 2,
 			workerData: setup,
-			resourceLimits: workerResourceLimits(options.workerHeapMb)
+			resourceLimits: workerResourceLimits(options.workerHeapMb),
+			execArgv: workerExecArgv()
 		})
 	};
 	pool.piscina.on('error', (error: unknown) => {

@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
 import type { AnyPipeline } from '../../src/lib/pipeline';
-import { workerResourceLimits } from '../worker-limits';
+import { workerExecArgv, workerResourceLimits } from '../worker-limits';
 import type { PipelineRunner } from './runner';
 import { type PoolAnswer, type PoolSetup, type PoolTask, errorOfFailure } from './task';
 
@@ -33,7 +33,8 @@ export function openPipelinePool({ workerModule, pipeline, size, heapMb, onCrash
 		maxThreads: size,
 		concurrentTasksPerWorker: RUNS_PER_WORKER,
 		workerData: { poolPipeline: pipeline } satisfies PoolSetup,
-		resourceLimits: workerResourceLimits(heapMb)
+		resourceLimits: workerResourceLimits(heapMb),
+		execArgv: workerExecArgv()
 	});
 	piscina.on('error', onCrash);
 	return {
