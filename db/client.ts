@@ -35,9 +35,14 @@ export function openDb(file: string): Db {
 
 let shared: Db | undefined;
 
-/** The process-wide database at `CONVINCE_DB` (default `var/convince.db`), opened on first use. */
+/** Where the process-wide database lives: `CONVINCE_DB`, default `var/convince.db`. */
+export function dbPath(): string {
+	return process.env.CONVINCE_DB ?? DEFAULT_DB_PATH;
+}
+
+/** The process-wide database at dbPath(), opened (and created) on first use. */
 export function getDb(): Db {
-	shared ??= openDb(process.env.CONVINCE_DB ?? DEFAULT_DB_PATH);
+	shared ??= openDb(dbPath());
 	return shared;
 }
 

@@ -1,6 +1,8 @@
 // Compares two stored batch runs; a CI gate with --fail-on-regression. See --help.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { getDb } from '../db/client.ts';
+import { dbPath, getDb } from '../db/client.ts';
 import { getRun } from '../db/queries/runs.ts';
 import { UsageError, positiveInt } from '../server/batch/cli.ts';
 import { checkRegression, compareRuns, differingFields, parseRegressionGate } from '../server/batch/compare.ts';
@@ -83,6 +85,8 @@ function main() {
 		return 0;
 	}
 	if (positionals.length !== 2) throw new UsageError('give two run ids: <run A> <run B>');
+	// Comparing reads stored runs: a mistyped CONVINCE_DB must not leave an empty database behind.
+	if (!existsSync(dbPath())) throw new UsageError(`no database at ${path.resolve(dbPath())} (CONVINCE_DB)`);
 	const db = getDb();
 	const [a, b] = positionals.map((id, i) => {
 		const run = getRun(db, /** @type {number} */ (positiveInt(`run ${'AB'[i]}`, id)));

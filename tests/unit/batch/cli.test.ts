@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -221,6 +221,12 @@ describe('npm run compare', () => {
 		const partial = await cli('compare', [String(b), String(limited), '--fail-on-regression', 'accuracy:1']);
 		expect(partial.stdout).toMatch(/dataset: .*small\.jsonl -> .*small\.jsonl, first 1 records\n/);
 		expect(partial.stderr).toMatch(/the runs cover different dataset items/);
+		const nowhere = path.join(scratch, 'no-such.db');
+		expect(await cli('compare', ['1', '2'], { CONVINCE_DB: nowhere })).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/no database at .*no-such\.db \(CONVINCE_DB\)/)
+		});
+		expect(existsSync(nowhere)).toBe(false);
 		expect(await cli('compare', [String(a), '9999'])).toMatchObject({
 			code: 2,
 			stderr: expect.stringMatching(/run 9999 not found/)
