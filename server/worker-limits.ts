@@ -28,9 +28,9 @@ export function workerResourceLimits(heapMb = workerHeapMbFromEnv()) {
  * The Node flags of worker threads, none inherited: worker modules are plain JavaScript, and this
  * process's flags would bring tsx's loader (the batch CLI runs under `--import tsx`: ~130 ms more per
  * worker start) or V8 flags a worker refuses. require(esm) is off: piscina require()s a worker module
- * before it import()s it, and Node 20's require(esm) instantiates the ES module synchronously and aborts
- * the whole process ("IsGraphAsync must be used on an instantiated module") when the worker is
- * terminated meanwhile, as closing a pool can do.
+ * before it import()s it, and Node 20.20's require(esm) of our top-level-await bundle can race that
+ * import and abort the whole process ("IsGraphAsync must be used on an instantiated module"), as it did
+ * once in CI. With it off, require() refuses the module before any ES module work.
  */
 export function workerExecArgv(): string[] {
 	const noRequireEsm = '--no-experimental-require-module';

@@ -80,11 +80,6 @@ function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): v
 	}
 }
 
-/** `test (/path/to/file, ` or, for a dataset given as its path, `/path/to/file (`. */
-function datasetNamed(run: Run): string {
-	return run.datasetName === run.datasetPath ? `${run.datasetPath} (` : `${run.datasetName} (${run.datasetPath}, `;
-}
-
 /** Everything the summary says, as tables both the Markdown and the HTML render. */
 function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 	const code = `${run.gitCommit}${run.gitDirty ? ' (uncommitted changes)' : ''}`;
@@ -97,7 +92,11 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 				['pipeline', `${run.pipeline} ${run.pipelineVersion}`],
 				['code', code],
 				['flags', JSON.stringify(run.flags)],
-				['dataset', `${datasetNamed(run)}sha256 ${run.datasetHash.slice(0, 12)})`],
+				// A dataset given as its path is named once.
+				[
+					'dataset',
+					`${run.datasetName} (${run.datasetName === run.datasetPath ? '' : `${run.datasetPath}, `}sha256 ${run.datasetHash.slice(0, 12)})`
+				],
 				[
 					'items',
 					`${run.itemsDone} of ${run.itemsTotal}, ${run.itemsErrors} errors, ${run.datasetProblems.length} malformed lines`
