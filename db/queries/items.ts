@@ -122,8 +122,9 @@ export function getRunItem(db: Db, runId: number, itemId: string): RunItem | und
 }
 
 /**
- * Outcome codes a pipeline's score may carry in any field (e.g. `spam: 'fp'`): they drive the false
- * positive / negative filters and the confusion matrices without the runner knowing the field names.
+ * Outcome codes a pipeline's score may carry in any field named after the positive class (e.g. `spam: 'fp'`):
+ * they drive the false positive / negative filters and the confusion matrices without the runner knowing
+ * the field names.
  */
 export const outcomeCodes = ['tp', 'fp', 'fn', 'tn'] as const;
 export type OutcomeCode = (typeof outcomeCodes)[number];

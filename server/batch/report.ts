@@ -117,10 +117,11 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 	for (const [field, counts] of Object.entries(outcomeCounts(db, run.id))) {
 		tables.push({
 			title: `Confusion matrix: ${field}`,
-			headers: ['', 'actual positive', 'actual negative'],
+			// The score field holding the codes names the positive class (triage: `spam`).
+			headers: ['', `actual ${field}`, `actual not ${field}`],
 			rows: [
-				['predicted positive', String(counts.tp ?? 0), String(counts.fp ?? 0)],
-				['predicted negative', String(counts.fn ?? 0), String(counts.tn ?? 0)]
+				[`predicted ${field}`, String(counts.tp ?? 0), String(counts.fp ?? 0)],
+				[`predicted not ${field}`, String(counts.fn ?? 0), String(counts.tn ?? 0)]
 			]
 		});
 	}

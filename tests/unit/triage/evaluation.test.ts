@@ -5,10 +5,10 @@ const out = (spam: boolean, queue: string) => ({ spam, route: { queue } });
 
 describe('triage evaluation', () => {
 	it('scores the spam confusion cell and routing of ham', () => {
-		expect(scoreTriage(out(true, 'fork'), { spam: true, queue: null })).toMatchObject({ outcome: 'tp', correct: true });
-		expect(scoreTriage(out(true, 'fork'), { spam: false, queue: 'fork' })).toMatchObject({ outcome: 'fp', correct: false });
-		expect(scoreTriage(out(false, 'rpm'), { spam: false, queue: 'fork' })).toMatchObject({ outcome: 'tn', correct: false });
-		expect(scoreTriage(out(false, 'fork'), { spam: true, queue: null })).toMatchObject({ outcome: 'fn', correct: false });
+		expect(scoreTriage(out(true, 'fork'), { spam: true, queue: null })).toMatchObject({ spam: 'tp', correct: true });
+		expect(scoreTriage(out(true, 'fork'), { spam: false, queue: 'fork' })).toMatchObject({ spam: 'fp', correct: false });
+		expect(scoreTriage(out(false, 'rpm'), { spam: false, queue: 'fork' })).toMatchObject({ spam: 'tn', correct: false });
+		expect(scoreTriage(out(false, 'fork'), { spam: true, queue: null })).toMatchObject({ spam: 'fn', correct: false });
 	});
 
 	it('aggregates precision, recall, F1 and macro-F1 over queues', () => {

@@ -10,8 +10,11 @@ export interface Judged {
 export interface TriageScore {
 	[key: string]: string | number | boolean | null;
 	correct: boolean;
-	/** Spam confusion cell: drives the false positive / false negative filters of batch runs. */
-	outcome: 'tp' | 'fp' | 'fn' | 'tn';
+	/**
+	 * Spam confusion cell (spam is the positive class): drives the false positive / false negative
+	 * filters of batch runs, and the confusion matrix named after this field.
+	 */
+	spam: 'tp' | 'fp' | 'fn' | 'tn';
 	spamPredicted: boolean;
 	spamExpected: boolean;
 	queuePredicted: string;
@@ -19,11 +22,11 @@ export interface TriageScore {
 }
 
 export function scoreTriage(output: Judged, label: TriageLabel): TriageScore {
-	const outcome = output.spam ? (label.spam ? 'tp' : 'fp') : label.spam ? 'fn' : 'tn';
+	const cell = output.spam ? (label.spam ? 'tp' : 'fp') : label.spam ? 'fn' : 'tn';
 	const queueOk = label.queue === null || output.route.queue === label.queue;
 	return {
 		correct: output.spam === label.spam && (label.spam || queueOk),
-		outcome,
+		spam: cell,
 		spamPredicted: output.spam,
 		spamExpected: label.spam,
 		queuePredicted: output.route.queue,
@@ -36,7 +39,7 @@ const f1 = (tp: number, fp: number, fn: number) => ratio(2 * tp, 2 * tp + fp + f
 
 export function aggregateTriage(scores: TriageScore[]): Metrics {
 	const cells = { tp: 0, fp: 0, fn: 0, tn: 0 };
-	for (const s of scores) cells[s.outcome]++;
+	for (const s of scores) cells[s.spam]++;
 	const precision = ratio(cells.tp, cells.tp + cells.fp);
 	const recall = ratio(cells.tp, cells.tp + cells.fn);
 
