@@ -1,5 +1,5 @@
 import type { AnyPipeline } from '../src/lib/pipeline';
-import { createKeyCheck } from './auth';
+import { createKeyCheck, createSessions } from './auth';
 import { type ServerConfig, readConfig } from './config';
 import { createContextInner } from './context';
 import { createOpenApiDocument } from './openapi';
@@ -23,6 +23,8 @@ export function createApp(config: ServerConfig, pipeline: AnyPipeline = selectPi
 		openApiDocument: createOpenApiDocument(router, pipeline),
 		contextForAuthorization,
 		contextFor: (request: Request) => contextForAuthorization(request.headers.get('authorization')),
+		/** Page sign-ins, when an API key closes the server; absent on an open server. */
+		sessions: config.apiKey === undefined ? undefined : createSessions(config.apiKey),
 		/** Stops what the app started besides requests (the pipeline's worker threads). */
 		close: () => runner.close()
 	};

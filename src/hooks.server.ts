@@ -1,8 +1,10 @@
-import { type Handle, type ServerInit, text } from '@sveltejs/kit';
+import { type Handle, type ServerInit, redirect, text } from '@sveltejs/kit';
 import { getApp } from '$server/app';
+import { SESSION_COOKIE } from '$server/auth';
 import { isCrossSiteFormSubmission } from '$server/http/csrf';
 import { publishNodeFastPath } from '$server/http/node-fast-path';
-import { settleUnreadBody } from '$server/http/unread-body';
+import { needsSignIn, signInPath } from '$server/http/page-access';
+import { dropUnreadBody, settleUnreadBody } from '$server/http/unread-body';
 import { warmUp } from '$server/models';
 
 /**
@@ -16,7 +18,9 @@ export const init: ServerInit = () => {
 		`[convince] serving pipeline "${pipeline.name}" ${pipeline.version}; REST at /api/v1, tRPC at /api/trpc, docs at /docs`
 	);
 	if (!config.apiKey)
-		console.warn('[convince] CONVINCE_API_KEY is not set: the API is open to anyone who can reach it (fine for local use)');
+		console.warn(
+			'[convince] CONVINCE_API_KEY is not set: the API and the pages are open to anyone who can reach them (fine for local use)'
+		);
 	// Not awaited: the server answers at once and /api/v1/health reports when the models are ready.
 	void warmUp(pipeline);
 	publishNodeFastPath(app);
@@ -25,8 +29,17 @@ export const init: ServerInit = () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const response = isCrossSiteFormSubmission(event.request, event.url)
-		? text(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 })
-		: await resolve(event);
-	return settleUnreadBody(event.request, response, getApp().config.maxBodyBytes);
+	const app = getApp();
+	const { maxBodyBytes } = app.config;
+	if (isCrossSiteFormSubmission(event.request, event.url)) {
+		const forbidden = text(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 });
+		return settleUnreadBody(event.request, forbidden, maxBodyBytes);
+	}
+	// With an API key the pages are for signed-in reviewers only. Thrown, SvelteKit answers a page, a data
+	// request and an enhanced form each with the redirect they understand.
+	if (needsSignIn(app, event.url.pathname, event.cookies.get(SESSION_COOKIE))) {
+		await dropUnreadBody(event.request, maxBodyBytes);
+		redirect(303, signInPath(event.url, event.request.method));
+	}
+	return settleUnreadBody(event.request, await resolve(event), maxBodyBytes);
 };

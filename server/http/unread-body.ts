@@ -37,3 +37,8 @@ export async function settleUnreadBody(request: Request, response: Response, max
 	if (request.bodyUsed) return response;
 	return (await discard(body, maxBytes)) === 'too-large' ? closingConnection(response) : response;
 }
+
+/** Reads and drops a body no handler will read (see settleUnreadBody), before answering without one. */
+export async function dropUnreadBody(request: Request, maxBytes: number): Promise<void> {
+	if (request.body && !request.body.locked && !request.bodyUsed) await discard(request.body, maxBytes);
+}

@@ -62,6 +62,64 @@ describe('with CONVINCE_API_KEY set', () => {
 	});
 });
 
+describe('pages with CONVINCE_API_KEY set', () => {
+	const page = (path: string, init: RequestInit = {}) =>
+		fetch(new URL(path, keyed.baseUrl), { redirect: 'manual', ...init, headers: { accept: 'text/html', ...init.headers } });
+	const form = (fields: Record<string, string>) => {
+		const body = new FormData();
+		for (const [name, value] of Object.entries(fields)) body.set(name, value);
+		return body;
+	};
+	const signIn = (key: string, next = '/runs') =>
+		page('/signin?/in', { method: 'POST', headers: { origin: keyed.baseUrl }, body: form({ key, next }) });
+
+	it('sends anyone not signed in to the sign-in page, for pages, page data, forms and report files', async () => {
+		for (const [path, init, back] of [
+			['/runs?sort=name', {}, '/runs?sort=name'],
+			['/', { method: 'POST', headers: { origin: keyed.baseUrl }, body: form({ 'input.raw': 'hi' }) }, '/'],
+			['/runs/1/items.csv', {}, '/runs/1/items.csv'],
+			['/no-such-page', {}, '/no-such-page']
+		] as const) {
+			const response = await page(path, init);
+			expect([path, response.status, response.headers.get('location')]).toEqual([
+				path,
+				303,
+				`/signin?next=${encodeURIComponent(back)}`
+			]);
+		}
+		// A client-side navigation asks for the page's data: SvelteKit's own redirect answer, no run data.
+		const data = await page('/runs/__data.json', { headers: { accept: '*/*' } });
+		expect(await data.json()).toEqual({ type: 'redirect', location: '/signin?next=%2Fruns' });
+	});
+
+	it('keeps the API docs and the sign-in page open', async () => {
+		for (const path of ['/docs', '/signin', '/api/openapi.json']) expect([path, (await page(path)).status]).toEqual([path, 200]);
+	});
+
+	it('signs in with the API key only, into an HttpOnly cookie that opens the pages but not the API', async () => {
+		const refused = await signIn('wrong-key-0123456789abcdef');
+		expect(refused.status).toBe(400);
+		expect(await refused.text()).toContain('That is not the API key this server was started with.');
+		expect(refused.headers.get('set-cookie')).toBeNull();
+
+		const signedIn = await signIn(apiKey, '//elsewhere.example/');
+		expect(signedIn.status).toBe(303);
+		expect(signedIn.headers.get('location')).toBe('/');
+		const setCookie = signedIn.headers.get('set-cookie') ?? '';
+		expect(setCookie).toMatch(/^convince_session=[^;]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax$/);
+		expect(setCookie).not.toContain(apiKey);
+		const cookie = setCookie.split(';')[0];
+
+		expect((await page('/runs', { headers: { cookie } })).status).toBe(200);
+		expect((await page('/runs', { headers: { cookie: `${cookie}x` } })).status).toBe(303);
+		expect((await call('/api/v1/health', { headers: { cookie } }, keyed.baseUrl)).status).toBe(401);
+
+		const signedOut = await page('/signin?/out', { method: 'POST', headers: { origin: keyed.baseUrl, cookie }, body: form({}) });
+		expect(signedOut.headers.get('location')).toBe('/signin');
+		expect(signedOut.headers.get('set-cookie')).toMatch(/^convince_session=; Max-Age=0;/);
+	});
+});
+
 describe('without a key', () => {
 	it('runs open', async () => {
 		expect((await call('/api/v1/health')).status).toBe(200);
