@@ -48,7 +48,7 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<ParsedJ
 export function createRestHandler(app: App): (request: Request) => Promise<Response> {
 	const operations = operationsOf(app);
 	const callOperation = createOperationCaller(app);
-	return async (request) => {
+	const answer = async (request: Request): Promise<Response> => {
 		const { pathname, searchParams } = new URL(request.url);
 		const matching = operations.filter((operation) => operation.pattern.test(pathname));
 		if (!matching.length) return notFoundResponse(pathname);
@@ -56,8 +56,7 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 		const operation = matching.find((candidate) => candidate.method === request.method);
 
 		if (!operation || !BODY_METHODS.has(request.method)) {
-			if (!operation && !(request.method === 'HEAD' && methods.includes('GET')))
-				return methodNotAllowedResponse(request.method, pathname, methods);
+			if (!operation) return methodNotAllowedResponse(request.method, pathname, methods);
 			const inherited = inheritedQueryKey(searchParams);
 			if (inherited !== undefined) {
 				return apiErrorResponse(400, {
@@ -86,5 +85,13 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 		const body = await readJsonBody(request, app.config.maxBodyBytes);
 		if (!body.ok) return toResponse(body.result);
 		return toResponse(await callOperation(operation, pathname, body.value, request.headers.get('authorization')));
+	};
+	// HEAD answers what GET would (status and headers: 401, 404...), without the body. trpc-to-openapi
+	// answered every HEAD 204 without looking at the key or the path.
+	return async (request) => {
+		if (request.method !== 'HEAD') return answer(request);
+		const asGet = await answer(new Request(request, { method: 'GET' }));
+		await asGet.body?.cancel();
+		return new Response(null, { status: asGet.status, headers: asGet.headers });
 	};
 }

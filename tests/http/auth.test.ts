@@ -31,6 +31,12 @@ describe('with CONVINCE_API_KEY set', () => {
 		expect((await call('/api/trpc/pipeline.manifest', { headers: bearer(apiKey) }, keyed.baseUrl)).status).toBe(200);
 	});
 
+	it('checks the key on HEAD as on GET', async () => {
+		expect((await fetch(new URL('/api/v1/runs', keyed.baseUrl), { method: 'HEAD' })).status).toBe(401);
+		const keyedHead = await fetch(new URL('/api/v1/runs', keyed.baseUrl), { method: 'HEAD', headers: bearer(apiKey) });
+		expect(keyedHead.status).toBe(200);
+	});
+
 	it('checks the key the same way on the REST fast path and through SvelteKit', async () => {
 		const statuses: number[] = [];
 		for (const headers of [{}, bearer('wrong-key-0123456789abcdef'), bearer(apiKey)]) {

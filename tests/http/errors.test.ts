@@ -71,6 +71,19 @@ describe('REST errors', () => {
 		}
 	});
 
+	it('HEAD answers as GET would, without a body', async () => {
+		const cases = [
+			['/api/v1/health', 200],
+			['/api/v1/runs/999999', 404],
+			['/api/v1/pipeline', 405]
+		] as const;
+		for (const [path, expected] of cases) {
+			const response = await fetch(new URL(path, baseUrl), { method: 'HEAD' });
+			expect([path, response.status]).toEqual([path, expected]);
+			expect(await response.text()).toBe('');
+		}
+	});
+
 	it('413 for a body over the limit, declared or streamed', async () => {
 		const declared = await call('/api/v1/pipeline', {
 			method: 'POST',
