@@ -253,7 +253,7 @@ export interface paths {
         };
         /**
          * Check the service
-         * @description Whether the models are loaded and the database is reachable, which versions are served, and how many worker threads run the pipeline.
+         * @description Whether the models are loaded and the database is reachable, which versions are served, and how many worker threads run the pipeline. Answers 503 with the same body while `ok` is false (models still loading or failed to load, database unreachable).
          */
         get: operations["getHealth"];
         put?: never;
@@ -370,7 +370,7 @@ export interface components {
     schemas: {
         ApiError: {
             message: string;
-            /** @description tRPC error code, e.g. BAD_REQUEST, UNAUTHORIZED, UNPROCESSABLE_CONTENT */
+            /** @description tRPC error code, e.g. BAD_REQUEST, UNAUTHORIZED, UNPROCESSABLE_CONTENT, SERVICE_UNAVAILABLE */
             code: string;
             /** @description What is wrong with the request, field by field (400) */
             issues?: {

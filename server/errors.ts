@@ -1,12 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { type Issue, InputError, StepError, issuesFromZod } from '../src/lib/pipeline/kit';
+import { type Issue, InputError, LoadError, StepError, issuesFromZod } from '../src/lib/pipeline/kit';
 
 /** Body of every error the API answers, tRPC and REST alike (REST drops tRPC's envelope). */
 export const apiErrorSchema = z
 	.object({
 		message: z.string(),
-		code: z.string().describe('tRPC error code, e.g. BAD_REQUEST, UNAUTHORIZED, UNPROCESSABLE_CONTENT'),
+		code: z.string().describe('tRPC error code, e.g. BAD_REQUEST, UNAUTHORIZED, UNPROCESSABLE_CONTENT, SERVICE_UNAVAILABLE'),
 		issues: z
 			.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))
 			.optional()
@@ -21,12 +21,18 @@ const GENERIC_INTERNAL_MESSAGE = 'Internal server error';
 
 /**
  * Maps what a procedure threw to the error clients see: bad input 400, a step failing on this input
- * 422, and any other failure 500 with a generic message (the real one goes to the log, not the client).
+ * 422, models that did not load 503, and any other failure 500 with a generic message (the real one,
+ * file paths and all, goes to the log, not the client).
  */
 export function toTRPCError(error: TRPCError): TRPCError {
 	const cause = error.cause;
 	if (cause instanceof InputError) return new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
 	if (cause instanceof StepError) return new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: cause.message, cause });
+	if (cause instanceof LoadError) {
+		const what = cause.step ? `Step "${cause.step}"` : 'The pipeline';
+		const message = `${what} is not available: its models did not load on the server (its log says why)`;
+		return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message, cause });
+	}
 	if (error.code === 'INTERNAL_SERVER_ERROR' && error.message !== GENERIC_INTERNAL_MESSAGE) {
 		return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_INTERNAL_MESSAGE, cause: error.cause ?? error });
 	}
@@ -42,7 +48,8 @@ export function errorDetails(error: TRPCError): Pick<ApiError, 'issues' | 'step'
 	return {};
 }
 
-/** Bugs go to the server log with their stack; clients only ever see the generic message. */
+/** Bugs and models that did not load go to the server log in full; clients only ever see the generic message. */
 export function logInternalError({ error, path }: { error: TRPCError; path?: string }): void {
-	if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[api] ${path ?? '(no procedure)'} failed:`, error.cause ?? error);
+	if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE')
+		console.error(`[api] ${path ?? '(no procedure)'} failed:`, error.cause ?? error);
 }

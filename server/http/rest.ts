@@ -3,6 +3,7 @@ import { createOpenApiFetchHandler } from 'trpc-to-openapi';
 import type { App } from '../app';
 import { type ApiError, logInternalError } from '../errors';
 import { REST_BASE_PATH } from '../openapi';
+import { HEALTH_PROCEDURE, type Health } from '../routers/health';
 import { limitRequestBody } from './body';
 import { BODY_METHODS, createOperationCaller, operationsOf } from './operations';
 import { apiErrorResponse, methodNotAllowedResponse, notFoundResponse } from './responses';
@@ -70,7 +71,13 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 				req: request,
 				router: app.router,
 				createContext: () => app.contextFor(request),
-				onError: logInternalError
+				onError: logInternalError,
+				// A health check that is not ok answers 503 (same body), so probes reading only the status see it.
+				// trpc-to-openapi passes the procedure's output here, not the tRPC envelope its types name.
+				responseMeta: ({ paths, data }) => {
+					const health = paths?.[0] === HEALTH_PROCEDURE ? ((data as unknown[])[0] as Health) : undefined;
+					return health?.ok === false ? { status: 503 } : {};
+				}
 			});
 			return response.ok ? response : toApiError(response);
 		}

@@ -4,6 +4,7 @@ import {
 	type ErrorInfo,
 	type Issue,
 	InputError,
+	LoadError,
 	type PipelineRun,
 	type RunOptions,
 	StepError,
@@ -20,11 +21,12 @@ export interface PoolTask extends RunOptions {
 
 /**
  * What the API tells apart in a failed run, as plain data: class instances lose their class between
- * threads, and the API answers 400, 422 or 500 by class (server/errors.ts).
+ * threads, and the API answers 400, 422, 503 or 500 by class (server/errors.ts).
  */
 export type RunFailure =
 	| { kind: 'input'; issues: Issue[] }
 	| { kind: 'step'; step: string; cause: ErrorInfo; trace?: unknown[] }
+	| { kind: 'load'; step?: string; cause: ErrorInfo }
 	/** Anything else is a bug: its stack only ever reaches the server log. */
 	| { kind: 'bug'; name: string; message: string; stack?: string };
 
@@ -36,6 +38,8 @@ export function describeFailure(error: unknown): RunFailure {
 	if (error instanceof InputError) return { kind: 'input', issues: error.issues };
 	if (error instanceof StepError)
 		return { kind: 'step', step: error.step, cause: toErrorInfo(error.cause), ...(error.trace && { trace: error.trace }) };
+	if (error instanceof LoadError)
+		return { kind: 'load', ...(error.step && { step: error.step }), cause: toErrorInfo(error.cause) };
 	const { name, message } = toErrorInfo(error);
 	return { kind: 'bug', name, message, ...(error instanceof Error && { stack: error.stack }) };
 }
@@ -47,6 +51,8 @@ export function errorOfFailure(failure: RunFailure): Error {
 			return new InputError(failure.issues);
 		case 'step':
 			return new StepError(failure.step, Object.assign(new Error(failure.cause.message), failure.cause), failure.trace);
+		case 'load':
+			return new LoadError(failure.step, Object.assign(new Error(failure.cause.message), failure.cause));
 		case 'bug': {
 			const error = new Error(failure.message);
 			error.name = failure.name;

@@ -2,7 +2,7 @@ import type { AnyPipeline } from '../../src/lib/pipeline';
 import type { DefaultPipeline } from '../default-pipeline';
 import { type PipelineRunner, createPipelineRunner } from '../pipeline-pool/runner';
 import { router } from '../trpc';
-import { createHealthProcedure } from './health';
+import { HEALTH_PROCEDURE, createHealthProcedure } from './health';
 import { createPipelineRouter } from './pipeline';
 import { runsRouter } from './runs';
 import { samplesRouter } from './samples';
@@ -13,7 +13,7 @@ export function createAppRouter<P extends AnyPipeline>(pipeline: P, runner: Pipe
 	return router({
 		pipeline: createPipelineRouter(pipeline, runner),
 		steps: createStepsRouter(pipeline),
-		health: createHealthProcedure(pipeline, runner),
+		[HEALTH_PROCEDURE]: createHealthProcedure(pipeline, runner),
 		runs: runsRouter,
 		samples: samplesRouter
 	});

@@ -20,6 +20,11 @@ export const healthSchema = z.object({
 	database: componentSchema
 });
 
+export type Health = z.infer<typeof healthSchema>;
+
+/** The health procedure's path in the app router. */
+export const HEALTH_PROCEDURE = 'health';
+
 export function createHealthProcedure(pipeline: AnyPipeline, runner: PipelineRunner) {
 	return protectedProcedure
 		.meta({
@@ -30,7 +35,7 @@ export function createHealthProcedure(pipeline: AnyPipeline, runner: PipelineRun
 				tags: ['service'],
 				summary: 'Check the service',
 				description:
-					'Whether the models are loaded and the database is reachable, which versions are served, and how many worker threads run the pipeline.'
+					'Whether the models are loaded and the database is reachable, which versions are served, and how many worker threads run the pipeline. Answers 503 with the same body while `ok` is false (models still loading or failed to load, database unreachable).'
 			}
 		})
 		.input(z.void())

@@ -5,7 +5,7 @@ import type { PipelineRunner } from '../pipeline-pool/runner';
 import { protectedProcedure, router } from '../trpc';
 
 /** What running the pipeline or a step can answer besides 200 (the OpenAPI document adds the body checks). */
-export const RUN_ERRORS = [400, 401, 422, 500];
+export const RUN_ERRORS = [400, 401, 422, 500, 503];
 
 export const debugFlagSchema = z
 	.boolean()

@@ -3,6 +3,7 @@ import {
 	type AnyPipeline,
 	type AnyStep,
 	InputError,
+	LoadError,
 	OutputError,
 	type PipelineSteps,
 	StepError,
@@ -32,12 +33,15 @@ export function stepRunSchema<S extends AnyStep>(step: S) {
 	});
 }
 
-/** A step failing on valid input is the input's problem (422); a step breaking its own contract is a bug (500). */
+/**
+ * A step failing on valid input is the input's problem (422); a step breaking its own contract is a bug
+ * (500), and one whose models did not load the server's (503).
+ */
 function runStepForClient<S extends AnyStep>(step: S, input: unknown, debug: boolean) {
 	return recover(
 		() => runStepNow(step, input, { debug }),
 		(error) => {
-			if (error instanceof InputError || error instanceof OutputError) throw error;
+			if (error instanceof InputError || error instanceof OutputError || error instanceof LoadError) throw error;
 			throw new StepError(step.name, error);
 		}
 	);

@@ -63,6 +63,8 @@ export interface StartOptions {
 	env?: Record<string, string>;
 	/** How long to wait for models and database; triage loads its models on start. */
 	timeoutMs?: number;
+	/** False: ready once the health check answers at all (for servers whose models cannot load). */
+	healthy?: boolean;
 }
 
 async function waitUntilHealthy(
@@ -70,7 +72,7 @@ async function waitUntilHealthy(
 	apiKey: string | undefined,
 	child: ChildProcess,
 	output: () => string,
-	timeoutMs: number
+	{ timeoutMs, healthy }: { timeoutMs: number; healthy: boolean }
 ) {
 	const deadline = Date.now() + timeoutMs;
 	let last = 'no answer';
@@ -79,7 +81,7 @@ async function waitUntilHealthy(
 		try {
 			const response = await fetch(`${baseUrl}/api/v1/health`, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
 			const body = (await response.json()) as { ok?: boolean };
-			if (response.ok && body.ok) return;
+			if ((response.ok && body.ok) || (!healthy && typeof body.ok === 'boolean')) return;
 			last = `${response.status} ${JSON.stringify(body)}`;
 		} catch (error) {
 			last = String(error);
@@ -93,7 +95,12 @@ async function waitUntilHealthy(
  * Starts the production entry (`node server/serve.js <buildDir>`, REST fast path included) on a free port
  * with a temporary database; resolves once healthy.
  */
-export async function startTestServer({ buildDir, env = {}, timeoutMs = 180_000 }: StartOptions): Promise<TestServer> {
+export async function startTestServer({
+	buildDir,
+	env = {},
+	timeoutMs = 180_000,
+	healthy = true
+}: StartOptions): Promise<TestServer> {
 	const port = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const dataDir = await mkdtemp(path.join(tmpdir(), 'convince-test-'));
@@ -126,7 +133,7 @@ export async function startTestServer({ buildDir, env = {}, timeoutMs = 180_000 
 		await rm(dataDir, { recursive: true, force: true });
 	};
 	try {
-		await waitUntilHealthy(baseUrl, env.CONVINCE_API_KEY, child, output, timeoutMs);
+		await waitUntilHealthy(baseUrl, env.CONVINCE_API_KEY, child, output, { timeoutMs, healthy });
 	} catch (error) {
 		await stop();
 		throw error;

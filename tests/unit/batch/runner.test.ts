@@ -195,7 +195,12 @@ describe('batch runs in worker threads', () => {
 			reportsDir,
 			onProgress: (progress) => stages.push(progress.stage)
 		});
-		expect(run).toMatchObject({ status: 'failed', failure: 'model file missing', metrics: null, itemsDone: 0 });
+		expect(run).toMatchObject({
+			status: 'failed',
+			failure: 'The pipeline could not load: model file missing',
+			metrics: null,
+			itemsDone: 0
+		});
 		expect(stages).not.toContain('report');
 	});
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, runPipeline, runStep } from '../../../src/lib/pipeline/kit';
+import { z } from 'zod';
+import { InputError, LoadError, definePipeline, defineStep, runPipeline, runStep } from '../../../src/lib/pipeline/kit';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
 
 describe('runPipeline', () => {
@@ -52,5 +53,37 @@ describe('runStep', () => {
 			]
 		});
 		await expect(runStep(count, { tokens: 'a' })).rejects.toThrow(/input\.tokens/);
+	});
+});
+
+describe('loading', () => {
+	it('reports a failed load as a LoadError naming the step, and tries again on the next run', async () => {
+		let attempts = 0;
+		const flaky = defineStep({
+			name: 'flaky',
+			description: 'Loads on the second try',
+			input: z.object({ n: z.number() }),
+			output: z.object({ n: z.number() }),
+			async load() {
+				if (++attempts === 1) throw new Error('model file missing');
+			},
+			run: (input) => ({ output: input })
+		});
+		const pipeline = definePipeline({
+			name: 'loads',
+			version: '1.0.0',
+			description: 'One step that loads',
+			input: z.object({ n: z.number() }),
+			output: z.object({ n: z.number() }),
+			flags: z.object({}),
+			steps: [flaky],
+			run: (input, ctx) => ctx.step(flaky, input)
+		});
+		const failed = await runPipeline(pipeline, { n: 1 }).catch((error: unknown) => error);
+		expect(failed).toBeInstanceOf(LoadError);
+		expect(failed).toMatchObject({ step: 'flaky', message: 'Step "flaky" could not load: model file missing' });
+		expect((await runPipeline(pipeline, { n: 2 })).output).toEqual({ n: 2 });
+		expect((await runStep(flaky, { n: 3 })).output).toEqual({ n: 3 });
+		expect(attempts).toBe(2);
 	});
 });

@@ -48,3 +48,20 @@ export class OutputError extends Error {
 		super(`Step "${step}" returned an invalid output: ${formatIssues(issues)}`);
 	}
 }
+
+/**
+ * A step's models or data did not load (a file missing, say): the server cannot run it whatever the
+ * input, so it is never the caller's fault.
+ */
+export class LoadError extends Error {
+	override readonly name = 'LoadError';
+	constructor(
+		/** The step that could not load; absent when the pipeline's own load failed. */
+		readonly step: string | undefined,
+		readonly cause: unknown
+	) {
+		super(
+			`${step ? `Step "${step}"` : 'The pipeline'} could not load: ${cause instanceof Error ? cause.message : String(cause)}`
+		);
+	}
+}

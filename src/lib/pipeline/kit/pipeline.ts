@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError, StepError, issuesFromZod } from './errors';
 import { type Evaluation, type ItemScore } from './evaluation';
-import { type AnyStep, type StepInput, type StepOutput, once, parseStepInput, parseStepOutput } from './step';
+import { type AnyStep, type StepInput, type StepOutput, modelLoader, once, parseStepInput, parseStepOutput } from './step';
 import { type StepTiming, type TraceEntry, stepTimingSchema, toErrorInfo, traceEntrySchema } from './trace';
 
 export interface PipelineContext<F> {
@@ -80,9 +80,10 @@ export function definePipeline<
 	Score extends ItemScore = ItemScore,
 	const S extends readonly AnyStep[] = readonly AnyStep[]
 >(definition: PipelineDefinition<I, O, F, L, Score, S>): Pipeline<I, O, F, L, Score, S> {
+	const ownLoad = modelLoader(undefined, definition.load);
 	const load = once(async () => {
 		await Promise.all(definition.steps.map((step) => step.load()));
-		await definition.load?.();
+		await ownLoad();
 	});
 	return { ...definition, load };
 }

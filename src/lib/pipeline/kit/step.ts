@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError, OutputError, issuesFromZod } from './errors';
+import { InputError, LoadError, OutputError, issuesFromZod } from './errors';
 import { type MaybePromise, andThen } from './maybe-promise';
 
 export interface StepContext {
@@ -58,13 +58,27 @@ export function once(load?: () => Promise<void>): () => Promise<void> {
 	};
 }
 
+/**
+ * A step's load (without a name, the pipeline's own): run once for all callers, tried again after a
+ * failure, which is a LoadError whatever went wrong.
+ */
+export function modelLoader(step: string | undefined, load: (() => Promise<void>) | undefined): () => Promise<void> {
+	return once(async () => {
+		try {
+			await load?.();
+		} catch (cause) {
+			throw new LoadError(step, cause);
+		}
+	});
+}
+
 export function defineStep<
 	I extends z.ZodType,
 	O extends z.ZodType,
 	D extends z.ZodType = z.ZodUndefined,
 	const N extends string = string
 >(definition: StepDefinition<I, O, D, N>): Step<I, O, D, N> {
-	return { ...definition, load: once(definition.load) };
+	return { ...definition, load: modelLoader(definition.name, definition.load) };
 }
 
 export function parseStepInput<S extends AnyStep>(step: S, input: unknown, path: (string | number)[] = ['input']) {
