@@ -66,20 +66,21 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 					issues: [{ path: [inherited], message: 'Unknown query parameter' }]
 				});
 			}
+			// A health check that is not ok answers 503 with its own body, so probes reading only the status see it.
+			let unhealthy = false;
 			const response = await createOpenApiFetchHandler({
 				endpoint: REST_BASE_PATH,
 				req: request,
 				router: app.router,
 				createContext: () => app.contextFor(request),
 				onError: logInternalError,
-				// A health check that is not ok answers 503 (same body), so probes reading only the status see it.
-				// trpc-to-openapi passes the procedure's output here, not the tRPC envelope its types name.
 				responseMeta: ({ paths, data }) => {
-					const health = paths?.[0] === HEALTH_PROCEDURE ? ((data as unknown[])[0] as Health) : undefined;
-					return health?.ok === false ? { status: 503 } : {};
+					// trpc-to-openapi passes the procedure's output here, not the tRPC envelope its types name.
+					unhealthy = paths?.[0] === HEALTH_PROCEDURE && ((data as unknown[])[0] as Health).ok === false;
+					return unhealthy ? { status: 503 } : {};
 				}
 			});
-			return response.ok ? response : toApiError(response);
+			return response.ok || unhealthy ? response : toApiError(response);
 		}
 
 		const contentType = request.headers.get('content-type');
