@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../../src/lib/pipeline/triage/html-text';
 import { parseEmail, parseMessage, stripListTags } from '../../../src/lib/pipeline/triage/mime';
-import { decodeEncodedWords } from '../../../src/lib/pipeline/triage/mime-decoding';
+import { decodeEncodedWords, decodeQuotedPrintable } from '../../../src/lib/pipeline/triage/mime-decoding';
 
 const words = (text: string) => new Set(text.toLowerCase().match(/\p{L}{2,}/gu) ?? []);
 
@@ -60,6 +60,33 @@ describe('parseMessage on crafted mails', () => {
 			'Subject: qp\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n' +
 			'Caf=E9 cr=E8me, a very long line that was wrapped by the =\nsender at 76 chars=3D fine\n';
 		expect(parseMessage(raw).body).toBe('Café crème, a very long line that was wrapped by the sender at 76 chars= fine\n');
+	});
+
+	it('decodes quoted-printable soft breaks after trailing blanks, and keeps stray "=" signs', () => {
+		expect(decodeQuotedPrintable('a=\r\nb= \t\nc=ZZ=4=3d')).toBe('abc=ZZ=4=');
+	});
+
+	it('unfolds LF and CRLF continuation lines and ends the headers at the first blank line', () => {
+		const message = parseMessage('Subject: a\r\n b\r\n\tc\r\nX-Empty:\r\nbad line\r\n: no name\r\n\r\nbody\r\n');
+		expect(message.headers).toEqual([
+			{ name: 'Subject', value: 'a b\tc' },
+			{ name: 'X-Empty', value: '' }
+		]);
+		expect(message.body).toBe('body\n');
+		// A line of one space continues the header above; only the blank line after "To" ends the block.
+		expect(parseMessage('Subject: one\n \nTo: x\r\n\r\n\r\nbody')).toMatchObject({
+			headers: [
+				{ name: 'Subject', value: 'one' },
+				{ name: 'To', value: 'x' }
+			],
+			body: '\nbody'
+		});
+	});
+
+	it('reads Content-Type parameters in any case, the last of a repeated one', () => {
+		const raw =
+			'Content-Type: TEXT/Plain; CHARSET="iso-8859-1"; charset=koi8-r; name="a\\"b"\nContent-Transfer-Encoding: 8bit\n\n\xf0\xd2';
+		expect(parseMessage(raw)).toMatchObject({ parts: [{ type: 'text/plain', charset: 'koi8-r' }], body: 'Пр' });
 	});
 
 	it('decodes base64 UTF-8 text', () => {
@@ -176,6 +203,17 @@ describe('parseMessage on crafted mails', () => {
 		expect(htmlToText('a < b and <b>c</b> <!-- open comment')).toBe('a < b and c');
 		expect(htmlToText('<p'.repeat(50_000))).toBe('<p'.repeat(50_000));
 		expect(htmlToText('text<script>never closed')).toBe('text');
+		expect(htmlToText('<head>'.repeat(100_000))).toBe('');
+	});
+
+	it('collapses exactly the whitespace of regex \\s in HTML source, and keeps one blank line at most', () => {
+		const mismatches: number[] = [];
+		for (let code = 0; code < 0x10000; code++) {
+			const char = String.fromCharCode(code);
+			if ((htmlToText(`a${char}${char}b`) === 'a b') !== /\s/.test(char)) mismatches.push(code);
+		}
+		expect(mismatches).toEqual([]);
+		expect(htmlToText('<p>a &nbsp; </p> \n <p> &nbsp;b</p><br><br><br>c&#9;d &#10;&#10;&#10; e')).toBe('a\n\nb\n\nc d\n\ne');
 	});
 });
 
@@ -234,5 +272,11 @@ describe('parseEmail', () => {
 		expect(stripListTags('[SAtalk] Bayes [not a tag]')).toBe('Bayes [not a tag]');
 		expect(stripListTags('Fwd: [use Perl] [scoop] news')).toBe('Fwd: news');
 		expect(stripListTags('No tag here')).toBe('No tag here');
+		expect(stripListTags('[a] Re:[b] re :[c] d')).toBe('Re: re : d');
+	});
+
+	it('strips list tags in linear time, however many tags and reply prefixes', () => {
+		expect(stripListTags(`${'Re: [x] '.repeat(100_000)}y`)).toBe(`${'Re: '.repeat(100_000)}y`);
+		expect(stripListTags(`${'re :'.repeat(100)}x`)).toBe(`${'re :'.repeat(100)}x`);
 	});
 });

@@ -32,11 +32,9 @@ export interface MimeMessage {
 
 /** Deeper nesting is no real mail; such parts count as attachments instead of being parsed. */
 const MAX_DEPTH = 20;
-const BLANK_LINE = /\r?\n\r?\n/;
 const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
 /** The "From sender date" envelope line of an mbox file, before the real headers. */
 const MBOX_FROM_LINE = /^From [^\n]*\n/;
-const FOLD = /\r?\n(?=[ \t])/g;
 const PARAMETER = /;\s*([\w.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)/g;
 const META_CHARSET = /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i;
 const HTML_DOCUMENT = /^\s*<(!doctype|html|head|body)\b/i;
@@ -51,19 +49,43 @@ function splitSection(raw: string, isTopLevel: boolean): Section {
 	const text = isTopLevel ? raw.replace(MBOX_FROM_LINE, '') : raw;
 	if (!text || text[0] === '\n' || text.startsWith('\r\n')) return { headers: [], body: text.replace(/^\r?\n/, '') };
 	if (isTopLevel && !HEADER_LINE.test(text)) return { headers: [], body: text };
-	const blank = BLANK_LINE.exec(text);
-	const head = blank ? text.slice(0, blank.index) : text;
-	return { headers: parseHeaders(head), body: blank ? text.slice(blank.index + blank[0].length) : '' };
+	const headers: MimeHeader[] = [];
+	const bodyStart = readHeaders(text, headers);
+	return { headers, body: text.slice(bodyStart) };
 }
 
-function parseHeaders(head: string): MimeHeader[] {
-	const headers: MimeHeader[] = [];
-	for (const line of head.replace(FOLD, '').split('\n')) {
-		const colon = line.indexOf(':');
-		if (colon <= 0) continue;
-		headers.push({ name: line.slice(0, colon).trim(), value: decodeEncodedWords(line.slice(colon + 1).trim()) });
+/**
+ * Reads the header lines of `text` into `headers`, unfolding continued lines (CRLF or LF before a
+ * space or tab), up to the first blank line, and returns where the body starts (the end when there
+ * is no blank line). One pass from line break to line break with indexOf: a regex search for the
+ * blank line, a regex replace of the folds and a split took twice as long on the corpus's header
+ * blocks, a third of each mail.
+ */
+function readHeaders(text: string, headers: MimeHeader[]): number {
+	let unfolded = '';
+	let lineStart = 0;
+	for (let lf = text.indexOf('\n'); lf >= 0; lf = text.indexOf('\n', lf + 1)) {
+		const next = text[lf + 1];
+		if (next === ' ' || next === '\t') {
+			unfolded += text.slice(lineStart, text[lf - 1] === '\r' ? lf - 1 : lf);
+			lineStart = lf + 1;
+			continue;
+		}
+		// A CR ending the line is left on it: trimming the value drops it.
+		addHeader(headers, unfolded + text.slice(lineStart, lf));
+		if (next === '\n') return lf + 2;
+		if (next === '\r' && text[lf + 2] === '\n') return lf + 3;
+		unfolded = '';
+		lineStart = lf + 1;
 	}
-	return headers;
+	addHeader(headers, unfolded + text.slice(lineStart));
+	return text.length;
+}
+
+/** Adds the "Name: value" line to `headers`; a line without a name before a colon is no header. */
+function addHeader(headers: MimeHeader[], line: string): void {
+	const colon = line.indexOf(':');
+	if (colon > 0) headers.push({ name: line.slice(0, colon).trim(), value: decodeEncodedWords(line.slice(colon + 1).trim()) });
 }
 
 /** The first header called `name` (lower-case), in any case. */
@@ -74,22 +96,29 @@ function headerValue(headers: MimeHeader[], name: string): string | null {
 	return null;
 }
 
-interface HeaderWithParameters {
-	value: string;
-	parameters: Map<string, string>;
+/** The value of a structured header before its parameters, lower-cased: "text/html" of "text/html; charset=utf-8". */
+function mainValue(header: string | null): string {
+	if (!header) return '';
+	const semicolon = header.indexOf(';');
+	return (semicolon >= 0 ? header.slice(0, semicolon) : header).trim().toLowerCase();
 }
 
-function parseParameters(header: string | null): HeaderWithParameters {
-	if (!header) return { value: '', parameters: new Map() };
+/**
+ * The parameter `name` (lower-case) of a structured header, unquoted; the last one when it repeats.
+ * Looked up one at a time, as a part needs one or two of them: collecting all in a Map took twice
+ * as long.
+ */
+function headerParameter(header: string | null, name: string): string | undefined {
+	if (!header) return undefined;
 	const semicolon = header.indexOf(';');
-	const parameters = new Map<string, string>();
-	if (semicolon >= 0) {
-		for (const [, key, raw] of header.slice(semicolon).matchAll(PARAMETER)) {
-			const unquoted = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
-			parameters.set(key.toLowerCase(), unquoted);
-		}
+	if (semicolon < 0) return undefined;
+	let value: string | undefined;
+	PARAMETER.lastIndex = semicolon;
+	for (let match = PARAMETER.exec(header); match; match = PARAMETER.exec(header)) {
+		const [, key, raw] = match;
+		if (key.toLowerCase() === name) value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
 	}
-	return { value: (semicolon >= 0 ? header.slice(0, semicolon) : header).trim().toLowerCase(), parameters };
+	return value;
 }
 
 /** Bodies between `--boundary` lines; the preamble before the first and anything after the last are not parts. */
@@ -131,13 +160,14 @@ interface Walk {
 }
 
 function walk(section: Section, depth: number, result: Walk, defaultType = 'text/plain'): void {
-	const contentType = parseParameters(headerValue(section.headers, 'content-type'));
-	const disposition = parseParameters(headerValue(section.headers, 'content-disposition')).value;
-	let type = contentType.value || defaultType;
-	if (!contentType.value && HTML_DOCUMENT.test(section.body.slice(0, 200))) type = 'text/html';
-	const boundary = contentType.parameters.get('boundary');
+	const contentType = headerValue(section.headers, 'content-type');
+	const disposition = mainValue(headerValue(section.headers, 'content-disposition'));
+	const declaredType = mainValue(contentType);
+	let type = declaredType || defaultType;
+	if (!declaredType && HTML_DOCUMENT.test(section.body.slice(0, 200))) type = 'text/html';
+	const boundary = type.startsWith('multipart/') ? headerParameter(contentType, 'boundary') : undefined;
 
-	if (depth < MAX_DEPTH && type.startsWith('multipart/') && boundary) {
+	if (depth < MAX_DEPTH && boundary) {
 		const childType = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
 		for (const child of splitMultipart(section.body, boundary)) walk(splitSection(child, false), depth + 1, result, childType);
 		return;
@@ -148,7 +178,7 @@ function walk(section: Section, depth: number, result: Walk, defaultType = 'text
 	}
 	const part: MimePart = {
 		type,
-		charset: contentType.parameters.get('charset') ?? null,
+		charset: headerParameter(contentType, 'charset') ?? null,
 		encoding: headerValue(section.headers, 'content-transfer-encoding')?.toLowerCase() ?? null,
 		size: section.body.length,
 		used: false
@@ -188,9 +218,20 @@ export function parseMessage(raw: string): MimeMessage {
 
 const ANGLE_ADDRESS = /<\s*([^<>\s@]+@[^<>\s]+?)\s*>/;
 const BARE_ADDRESS = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/;
-/** "[SAtalk]"-style mailing-list tags, possibly after reply/forward prefixes ("Re: [ILUG] ..."). */
-const LIST_TAG = /^((?:\s*(?:re|fwd?|aw|sv)\s*(?:\[\d+\])?\s*:)*)\s*\[[^\]\n]{1,40}\]/i;
+/**
+ * A "[SAtalk]"-style mailing-list tag, possibly after reply/forward prefixes ("Re: [ILUG] ..."), read
+ * at lastIndex. A prefix is "re" (or fw, fwd, aw, sv), blanks, maybe "[2]" and blanks, then ":". With
+ * blanks on both sides of the optional "[2]", blanks without it could be split in many ways, and the
+ * regex took exponential time to give up on a subject of many "re :" (0.5 s for 25).
+ */
+const LIST_TAG = /((?:\s*(?:re|fwd?|aw|sv)\s*(?:\[\d+\]\s*)?:)*)\s*\[[^\]\n]{1,40}\]/iy;
 const LIST_HEADER = /^(list-|(x-)?mailing-list$)/i;
+
+/** Whitespace other than single spaces: replacing only these runs gives what /\s+/g gives, 4x faster on subjects. */
+const WHITESPACE_TO_SPACE = /\s{2,}|[^\S ]/g;
+
+/** The text with each run of whitespace as one space, trimmed. */
+const oneLine = (text: string) => text.replace(WHITESPACE_TO_SPACE, ' ').trim();
 
 function senderAddress(from: string | null): string | null {
 	if (!from) return null;
@@ -198,13 +239,23 @@ function senderAddress(from: string | null): string | null {
 	return address ? address.toLowerCase().replace(/\.+$/, '') : null;
 }
 
-/** The subject without mailing-list tags, so a router cannot read the list name off it. */
+/**
+ * The subject without mailing-list tags, so a router cannot read the list name off it. Each tag is cut,
+ * the reply prefixes before it kept and joined to the rest with a space. Kept prefixes cannot begin a
+ * tag, so reading on where the tag ended finds what reading the shortened subject again from its
+ * start would: in linear time, where that took quadratic time on a subject of many tags.
+ */
 export function stripListTags(subject: string): string {
-	let clean = subject;
-	for (let match = LIST_TAG.exec(clean); match; match = LIST_TAG.exec(clean)) {
-		clean = `${match[1]} ${clean.slice(match[0].length)}`;
+	let kept = '';
+	let end = 0;
+	LIST_TAG.lastIndex = 0;
+	for (let match = LIST_TAG.exec(subject); match; match = LIST_TAG.exec(subject)) {
+		// The joining space leads the prefixes of the next match, if it has any.
+		kept += end > 0 && match[1] ? ` ${match[1]}` : match[1];
+		end = LIST_TAG.lastIndex;
 	}
-	return clean.replace(/\s+/g, ' ').trim();
+	const clean = end > 0 ? `${kept} ${subject.slice(end)}` : subject;
+	return oneLine(clean);
 }
 
 /** The fields triage reads from an email; fields the caller gave already parsed override the raw message. */
@@ -212,8 +263,8 @@ export function emailFields(message: MimeMessage, given: EmailInput): ParsedEmai
 	const header = (name: string) => headerValue(message.headers, name);
 	const from = given.from ?? header('from');
 	const fromAddress = senderAddress(from);
-	const subject = (given.subject ?? header('subject') ?? '').replace(/\s+/g, ' ').trim();
-	const contentType = parseParameters(header('content-type')).value || null;
+	const subject = oneLine(given.subject ?? header('subject') ?? '');
+	const contentType = mainValue(header('content-type')) || null;
 	return {
 		from,
 		fromAddress,
