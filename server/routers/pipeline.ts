@@ -14,10 +14,11 @@ export const debugFlagSchema = z
 
 /**
  * Body of a pipeline run: the input, optional flags (defaults fill the rest) and the debug switch.
+ * Strict, as flags are: a misspelt "flag" is rejected instead of running on the defaults.
  * The casts restore the pipeline's own schema types, which zod's methods lose on a generic receiver.
  */
 export function pipelineRequestSchema<P extends AnyPipeline>(pipeline: P) {
-	return z.object({
+	return z.strictObject({
 		input: pipeline.input.describe(`Input of the ${pipeline.name} pipeline`) as P['input'],
 		flags: pipeline.flags
 			.strict()

@@ -19,9 +19,10 @@ export function stepOperationId(stepName: string): string {
 	return `runStep${stepName.charAt(0).toUpperCase()}${stepName.slice(1)}`;
 }
 
-// The casts restore the step's own schema types, which zod's methods lose on a generic receiver.
+// Strict like the pipeline's request. The casts restore the step's own schema types, which zod's methods
+// lose on a generic receiver.
 export function stepRequestSchema<S extends AnyStep>(step: S) {
-	return z.object({ input: step.input.describe(`Input of step ${step.name}`) as S['input'], debug: debugFlagSchema });
+	return z.strictObject({ input: step.input.describe(`Input of step ${step.name}`) as S['input'], debug: debugFlagSchema });
 }
 
 export function stepRunSchema<S extends AnyStep>(step: S) {

@@ -56,16 +56,25 @@ describe('parse step', () => {
 		});
 	});
 
-	it('handles a mail with neither headers nor body', async () => {
-		const { output } = await runStep(parse, { raw: '' });
-		expect(output).toMatchObject({ from: null, subject: '', body: '', bodySource: 'empty', contentType: null });
+	it('handles a mail with headers and no body', async () => {
+		const { output } = await runStep(parse, { raw: 'Subject: Hi\n\n' });
+		expect(output).toMatchObject({ from: null, subject: 'Hi', body: '', bodySource: 'empty', contentType: null });
 	});
 
 	it('rejects bad input naming the field', async () => {
 		const wrongType = await runStep(parse, { raw: 42 }).catch((error: unknown) => error);
 		expect(wrongType).toBeInstanceOf(InputError);
 		expect((wrongType as InputError).issues[0].path).toEqual(['input', 'raw']);
-		const nothing = await runStep(parse, {}).catch((error: unknown) => error);
-		expect((nothing as InputError).message).toMatch(/input\.raw: Give the raw email/);
+		for (const nothing of [{}, { raw: '' }, { raw: ' \r\n\n' }, { subject: '', body: ' ' }]) {
+			const refused = await runStep(parse, nothing).catch((error: unknown) => error);
+			expect((refused as InputError).message, JSON.stringify(nothing)).toMatch(
+				/input\.raw: Give the raw email.*at least one with text/
+			);
+		}
+		// A misspelt field is refused rather than dropped (the mail would be triaged without its body).
+		const misspelt = await runStep(parse, { subject: 'Lunch', text: 'At noon?' }).catch((error: unknown) => error);
+		expect((misspelt as InputError).issues).toEqual([
+			{ path: ['input'], message: expect.stringMatching(/Unrecognized key.*"text"/) }
+		]);
 	});
 });

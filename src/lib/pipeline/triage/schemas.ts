@@ -3,8 +3,12 @@ import { z } from 'zod';
 /** Raw mails far beyond this are not mail any more; the API rejects them earlier (413). */
 export const MAX_RAW_CHARS = 10_000_000;
 
+/**
+ * Strict: a misspelt field ("text" for "body") would otherwise be dropped, and the mail triaged without
+ * it. Blank text is no mail either (an empty one scored 89% spam).
+ */
 export const emailInputSchema = z
-	.object({
+	.strictObject({
 		raw: z
 			.string()
 			.max(MAX_RAW_CHARS)
@@ -14,8 +18,8 @@ export const emailInputSchema = z
 		from: z.string().max(10_000).optional().describe('From header, e.g. "Ann <ann@example.com>" (overrides raw)'),
 		body: z.string().max(MAX_RAW_CHARS).optional().describe('Plain-text body (overrides raw)')
 	})
-	.refine((mail) => mail.raw !== undefined || mail.body !== undefined || mail.subject !== undefined, {
-		message: 'Give the raw email in "raw", or already-parsed "subject"/"body"',
+	.refine((mail) => [mail.raw, mail.subject, mail.body].some((text) => text !== undefined && text.trim() !== ''), {
+		message: 'Give the raw email in "raw", or already-parsed "subject"/"body": at least one with text',
 		path: ['raw']
 	})
 	.describe('An inbound email: raw RFC-822 text, or already-parsed fields');
