@@ -39,6 +39,15 @@ describe('REST errors', () => {
 		expect(paths.some((p) => p.startsWith('input'))).toBe(true);
 	});
 
+	it('400 for a misspelt key of the body, which would otherwise run on the defaults', async () => {
+		const { status, body } = await postJson('/api/v1/pipeline', { input: {}, flag: {} });
+		expect(status).toBe(400);
+		expect((body as { issues: unknown[] }).issues).toContainEqual({
+			path: [],
+			message: expect.stringMatching(/Unrecognized key.*"flag"/)
+		});
+	});
+
 	it('400 for a body that is not JSON', async () => {
 		const { status, body } = await call('/api/v1/pipeline', {
 			method: 'POST',
