@@ -76,7 +76,7 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 				onError: logInternalError,
 				responseMeta: ({ paths, data }) => {
 					// trpc-to-openapi passes the procedure's output here, not the tRPC envelope its types name.
-					unhealthy = paths?.[0] === HEALTH_PROCEDURE && ((data as unknown[])[0] as Health).ok === false;
+					unhealthy = paths?.[0] === HEALTH_PROCEDURE && ((data as unknown[])[0] as Health | undefined)?.ok === false;
 					return unhealthy ? { status: 503 } : {};
 				}
 			});
