@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { type Issue, InputError, LoadError, StepError, issuesFromZod } from '../src/lib/pipeline/kit';
+import { type Issue, InputError, LoadError, StepError, formatIssues, issuesFromZod } from '../src/lib/pipeline/kit';
 
 /** Body of every error the API answers, tRPC and REST alike (REST drops tRPC's envelope). */
 export const apiErrorSchema = z
@@ -37,6 +37,11 @@ export function toTRPCError(error: TRPCError): TRPCError {
 		return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_INTERNAL_MESSAGE, cause: error.cause ?? error });
 	}
 	return error;
+}
+
+/** The message clients read: the field issues spelled out, where zod's own message is a JSON dump of them. */
+export function errorMessage(message: string, issues: Issue[] | undefined): string {
+	return issues?.length ? `Invalid input: ${formatIssues(issues)}` : message;
 }
 
 /** Field issues, failing step and trace carried by an error's cause, for the error body. */

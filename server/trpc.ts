@@ -2,15 +2,19 @@ import { TRPCError, initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context';
-import { errorDetails, toTRPCError } from './errors';
+import { errorDetails, errorMessage, toTRPCError } from './errors';
 
 const t = initTRPC
 	.context<Context>()
 	.meta<OpenApiMeta>()
 	.create({
 		transformer: superjson,
-		// Clients get the field issues, the failing step and its trace; stacks only outside production.
-		errorFormatter: ({ shape, error }) => ({ ...shape, data: { ...shape.data, ...errorDetails(error) } })
+		// Clients get the field issues (also in the message, as REST has it), the failing step and its
+		// trace; stacks only outside production.
+		errorFormatter: ({ shape, error }) => {
+			const details = errorDetails(error);
+			return { ...shape, message: errorMessage(shape.message, details.issues), data: { ...shape.data, ...details } };
+		}
 	});
 
 export const router = t.router;

@@ -1,7 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { formatIssues } from '../../src/lib/pipeline/kit';
-import { type ApiError, errorDetails, logInternalError } from '../errors';
+import { type ApiError, errorDetails, errorMessage, logInternalError } from '../errors';
 
 /** A JSON answer before it is written: SvelteKit's REST route and the node fast path write the same ones. */
 export interface ApiResult {
@@ -14,7 +13,7 @@ export function apiError(code: string, message: string, details: Pick<ApiError, 
 	const { issues, step, trace } = details;
 	return {
 		code,
-		message: issues?.length ? `Invalid input: ${formatIssues(issues)}` : message,
+		message: errorMessage(message, issues),
 		...(issues && { issues }),
 		...(step && { step }),
 		...(trace && { trace })

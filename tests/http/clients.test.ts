@@ -35,6 +35,8 @@ describe('typed tRPC client', () => {
 		const { data } = error as TRPCClientError<AppRouter>;
 		expect(data?.code).toBe('BAD_REQUEST');
 		expect(data?.issues?.[0].path[0]).toBe('input');
+		// The message spells the issues out as REST's does, not as zod's JSON dump.
+		expect((error as TRPCClientError<AppRouter>).message).toMatch(/^Invalid input: input(\.\w+)*: /);
 	});
 });
 
