@@ -13,16 +13,29 @@ import { formatIssues } from '../src/lib/pipeline/kit';
 
 type RunRequest = inferRouterInputs<AppRouter>['pipeline']['run'];
 
-const { values: args, positionals } = parseArgs({
-	allowPositionals: true,
-	options: {
-		url: { type: 'string', default: process.env.CONVINCE_URL ?? 'http://localhost:3000' },
-		'in-process': { type: 'boolean', default: false },
-		debug: { type: 'boolean', default: false },
-		flag: { type: 'string', multiple: true, default: [] },
-		help: { type: 'boolean', short: 'h' }
+/** A mistake in the command line: said in one line, exit 2, as other command-line tools do. */
+function usageError(message: string): never {
+	console.error(`${message} (see --help)`);
+	process.exit(2);
+}
+
+function readArgs() {
+	try {
+		return parseArgs({
+			allowPositionals: true,
+			options: {
+				url: { type: 'string', default: process.env.CONVINCE_URL || 'http://localhost:3000' },
+				'in-process': { type: 'boolean', default: false },
+				debug: { type: 'boolean', default: false },
+				flag: { type: 'string', multiple: true, default: [] },
+				help: { type: 'boolean', short: 'h' }
+			}
+		});
+	} catch (error) {
+		return usageError((error as Error).message);
 	}
-});
+}
+const { values: args, positionals } = readArgs();
 
 if (args.help) {
 	console.log(`Usage: node --import tsx scripts/triage-client.ts [file] [options]
@@ -38,7 +51,7 @@ Triages a raw email (the file, or stdin) and prints the result as JSON.
 /** `name=value`, the value read as JSON when it is JSON (numbers, booleans), else as text. */
 function parseFlag(assignment: string): [string, unknown] {
 	const at = assignment.indexOf('=');
-	if (at < 1) throw new Error(`--flag needs name=value, got "${assignment}"`);
+	if (at < 1) usageError(`--flag needs name=value, got "${assignment}"`);
 	const raw = assignment.slice(at + 1);
 	try {
 		return [assignment.slice(0, at), JSON.parse(raw)];
@@ -47,13 +60,33 @@ function parseFlag(assignment: string): [string, unknown] {
 	}
 }
 
-const raw = positionals[0] ? await readFile(positionals[0], 'utf8') : await text(process.stdin);
+/** The server's address, checked here: fetch would only say "Invalid URL" or "fetch failed". */
+function serverUrl(url: string): string {
+	const protocol = URL.canParse(url) ? new URL(url).protocol : '';
+	if (protocol !== 'http:' && protocol !== 'https:')
+		usageError(`--url must be the server's http(s) address, e.g. http://localhost:3000 (got "${url}")`);
+	return url;
+}
+
+async function readMail(file: string | undefined): Promise<string> {
+	if (!file) return text(process.stdin);
+	try {
+		return await readFile(file, 'utf8');
+	} catch (error) {
+		const { code, message } = error as NodeJS.ErrnoException;
+		return usageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : message}`);
+	}
+}
+
+if (positionals.length > 1) usageError(`give one mail file, not ${positionals.length}`);
+const url = args['in-process'] ? '' : serverUrl(args.url);
 // Flags are checked by the server (or the in-process caller): unknown names and wrong types come back as 400 issues.
-const request: RunRequest = { input: { raw }, flags: Object.fromEntries(args.flag.map(parseFlag)), debug: args.debug };
+const flags = Object.fromEntries(args.flag.map(parseFlag));
+const request: RunRequest = { input: { raw: await readMail(positionals[0]) }, flags, debug: args.debug };
 
 async function triage() {
 	if (!args['in-process'])
-		return createTrpcClient({ baseUrl: args.url, apiKey: process.env.CONVINCE_API_KEY }).pipeline.run.mutate(request);
+		return createTrpcClient({ baseUrl: url, apiKey: process.env.CONVINCE_API_KEY }).pipeline.run.mutate(request);
 	// Imported only here: the in-process path loads the pipeline and its models into this process.
 	const { createServerCaller } = await import('../server/app');
 	return createServerCaller().pipeline.run(request);
@@ -68,6 +101,9 @@ function explain(error: unknown): string {
 				? errorDetails(error).issues
 				: undefined;
 	if (issues?.length) return `Invalid request: ${formatIssues(issues)}`;
+	// fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is in its cause.
+	const unreachable = (error as { cause?: { cause?: { code?: string } } }).cause?.cause?.code;
+	if (unreachable) return `cannot reach convince at ${url} (${unreachable}): is the server running (npm start)?`;
 	return error instanceof Error ? error.message : String(error);
 }
 

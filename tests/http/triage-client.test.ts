@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testPipeline } from '../setup/server';
+import { baseUrl } from './request';
+
+/** scripts/triage-client.ts as an engineer runs it: through the typed tRPC client, or in-process. */
+
+const run = promisify(execFile);
+const scratch = mkdtempSync(path.join(tmpdir(), 'convince-triage-client-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const mail = path.join(scratch, 'mail.eml');
+writeFileSync(mail, 'From: Ann <ann@example.com>\nSubject: Printer on the 2nd floor\n\nThe printer jams again since Monday.\n');
+
+async function triageClient(...args: string[]) {
+	try {
+		const running = run(process.execPath, ['--import', 'tsx', 'scripts/triage-client.ts', ...args], {
+			env: { ...process.env, CONVINCE_URL: baseUrl, CONVINCE_API_KEY: '' }
+		});
+		// An empty stdin: without a file the script reads the mail from there.
+		running.child.stdin?.end();
+		const { stdout, stderr } = await running;
+		return { code: 0, stdout, stderr };
+	} catch (error) {
+		const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+		return { code, stdout, stderr };
+	}
+}
+
+describe.skipIf(testPipeline !== 'triage')('the triage client script', () => {
+	it('triages a mail file through the server, and the same in-process', async () => {
+		const remote = await triageClient(mail, '--flag', 'similar=false');
+		expect(remote.code, remote.stderr).toBe(0);
+		const viaServer = JSON.parse(remote.stdout) as { output: { action: string }; flags: { similar: boolean } };
+		expect(viaServer.flags.similar).toBe(false);
+		const local = await triageClient(mail, '--flag', 'similar=false', '--in-process');
+		expect(local.code, local.stderr).toBe(0);
+		expect((JSON.parse(local.stdout) as typeof viaServer).output).toEqual(viaServer.output);
+	});
+
+	it('says what is wrong with the command line in one line, exit 2', async () => {
+		for (const [args, message] of [
+			[['--flag', 'similar'], '--flag needs name=value, got "similar"'],
+			[['--url', 'localhost:3000', mail], "--url must be the server's http(s) address"],
+			[[path.join(scratch, 'missing.eml')], 'cannot read'],
+			[['--nope'], "Unknown option '--nope'"]
+		] as const) {
+			const { code, stdout, stderr } = await triageClient(...args);
+			expect([args.join(' '), code, stdout]).toEqual([args.join(' '), 2, '']);
+			expect(stderr).toContain(message);
+			expect(stderr.trim().split('\n')).toHaveLength(1);
+		}
+	});
+
+	it('answers a bad flag with the server’s field issues, exit 1', async () => {
+		const { code, stderr } = await triageClient(mail, '--flag', 'spamThreshold=2');
+		expect(code).toBe(1);
+		expect(stderr).toMatch(/^Invalid request: flags\.spamThreshold: /);
+	});
+});
