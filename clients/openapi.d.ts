@@ -1806,7 +1806,9 @@ export interface operations {
     explainRunItem: {
         parameters: {
             query: {
+                /** @description One run of the item */
                 a: number;
+                /** @description The other run of the item */
                 b: number;
                 /** @description Item id */
                 item: string;
@@ -1946,6 +1948,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Run id */
                 id: number;
             };
             cookie?: never;
@@ -2031,6 +2034,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Run id */
                 id: number;
             };
             cookie?: never;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { andThen, recover } from '../../src/lib/pipeline';
 import type { App } from '../app';
 import { type Operation, BODY_METHODS, createOperationCaller, findOperation, operationsOf } from './operations';
-import { type ApiResult, parseJsonText, procedureErrorResult } from './results';
+import { type ApiResult, parseJsonText, procedureErrorResult, statusHeaders } from './results';
 
 /** Answers a request and returns true, or returns false having touched nothing, so SvelteKit answers it. */
 export type NodeFastPath = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -36,7 +36,8 @@ function readBody(request: IncomingMessage, use: (body: Buffer) => void): void {
 /** Writes an answer as SvelteKit's path does (`Response.json`), but with one write and a Content-Length. */
 function send(response: ServerResponse, { status, body }: ApiResult): void {
 	const json = JSON.stringify(body);
-	response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+	const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...statusHeaders(status) };
+	response.writeHead(status, headers).end(json);
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { ApiError } from '../errors';
+import { statusHeaders } from './results';
 
 /** An error in the API's one JSON shape, for failures outside procedures (routing, body limits). */
 export function apiErrorResponse(status: number, error: ApiError, headers: Record<string, string> = {}): Response {
-	return Response.json(error, { status, headers });
+	return Response.json(error, { status, headers: { ...statusHeaders(status), ...headers } });
 }
 
 export function notFoundResponse(pathname: string): Response {

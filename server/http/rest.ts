@@ -7,10 +7,13 @@ import { HEALTH_PROCEDURE, type Health } from '../routers/health';
 import { limitRequestBody } from './body';
 import { BODY_METHODS, createOperationCaller, operationsOf } from './operations';
 import { apiErrorResponse, methodNotAllowedResponse, notFoundResponse } from './responses';
-import { type ApiResult, type ParsedJson, apiError, parseJsonText } from './results';
+import { type ApiResult, type ParsedJson, apiError, parseJsonText, statusHeaders } from './results';
 
+/** JSON as RFC 8259 has it: `application/json`, UTF-8 (a charset parameter, if any, must say so). */
 function isJson(contentType: string | null): boolean {
-	return /^application\/json\s*(;|$)/i.test(contentType ?? '');
+	if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) return false;
+	const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
+	return charset === undefined || /^utf-?8$/i.test(charset);
 }
 
 /**
@@ -21,7 +24,7 @@ function inheritedQueryKey(searchParams: URLSearchParams): string | undefined {
 	return [...searchParams.keys()].find((key) => key in Object.prototype);
 }
 
-const toResponse = ({ status, body }: ApiResult) => Response.json(body, { status });
+const toResponse = ({ status, body }: ApiResult) => Response.json(body, { status, headers: statusHeaders(status) });
 
 /** trpc-to-openapi answers tRPC's error envelope; clients get the API's one error shape instead. */
 async function toApiError(response: Response): Promise<Response> {
@@ -87,7 +90,7 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 		if (!isJson(contentType)) {
 			return apiErrorResponse(415, {
 				code: 'UNSUPPORTED_MEDIA_TYPE',
-				message: `Send the body as JSON with "Content-Type: application/json" (got ${contentType ? `"${contentType}"` : 'no Content-Type'})`
+				message: `Send the body as UTF-8 JSON with "Content-Type: application/json" (got ${contentType ? `"${contentType}"` : 'no Content-Type'})`
 			});
 		}
 		const body = await readJsonBody(request, app.config.maxBodyBytes);

@@ -2,6 +2,13 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { type ApiError, errorDetails, errorMessage, logInternalError } from '../errors';
 
+/** Headers an answer with this status needs besides its JSON: a 401 names the scheme to use (RFC 9110). */
+export function statusHeaders(status: number): Readonly<Record<string, string>> {
+	return status === 401 ? UNAUTHORIZED_HEADERS : NO_HEADERS;
+}
+const UNAUTHORIZED_HEADERS = Object.freeze({ 'www-authenticate': 'Bearer realm="convince"' });
+const NO_HEADERS = Object.freeze({});
+
 /** A JSON answer before it is written: SvelteKit's REST route and the node fast path write the same ones. */
 export interface ApiResult {
 	status: number;

@@ -2,6 +2,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { App } from '../app';
 import { logInternalError } from '../errors';
 import { limitRequestBody } from './body';
+import { statusHeaders } from './results';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
@@ -12,6 +13,7 @@ export function handleTrpcRequest(app: App, request: Request): Promise<Response>
 		req: limitRequestBody(request, app.config.maxBodyBytes),
 		router: app.router,
 		createContext: () => app.contextFor(request),
-		onError: logInternalError
+		onError: logInternalError,
+		responseMeta: ({ errors }) => (errors.some((error) => error.code === 'UNAUTHORIZED') ? { headers: statusHeaders(401) } : {})
 	});
 }

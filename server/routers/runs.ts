@@ -177,7 +177,7 @@ export const runsRouter = router({
 			z.object({
 				a: runId.describe('Baseline run'),
 				b: runId.describe('Run compared to the baseline'),
-				kind: z.enum(changeKinds).optional(),
+				kind: z.enum(changeKinds).optional().describe('Only changes of this kind; all kinds when omitted'),
 				...page
 			})
 		)
@@ -198,7 +198,13 @@ export const runsRouter = router({
 					"Re-runs the item under both runs' flags with debug on, using the code running now, and names the first step whose output differs. `code` says whether the code now is the runs' recorded commit."
 			}
 		})
-		.input(z.object({ a: runId, b: runId, item: z.string().min(1).describe('Item id') }))
+		.input(
+			z.object({
+				a: runId.describe('One run of the item'),
+				b: runId.describe('The other run of the item'),
+				item: z.string().min(1).describe('Item id')
+			})
+		)
 		.output(explanationSchema)
 		.query(async ({ input }) => {
 			try {
@@ -221,7 +227,7 @@ export const runsRouter = router({
 				description: 'The run with its metrics described, confusion matrices, per-step latency and the item filters it supports.'
 			}
 		})
-		.input(z.object({ id: runId }))
+		.input(z.object({ id: runId.describe('Run id') }))
 		.output(runDetailSchema)
 		.query(({ input }) => {
 			settleAbandonedRuns(getDb());
@@ -243,8 +249,8 @@ export const runsRouter = router({
 		.input(
 			z
 				.object({
-					id: runId,
-					filter: z.enum(itemFilters).default('all'),
+					id: runId.describe('Run id'),
+					filter: z.enum(itemFilters).default('all').describe('Which items: all, or one of the filters above'),
 					against: runId.optional().describe('The run `changed` compares against'),
 					...page
 				})

@@ -31,6 +31,19 @@ describe('with CONVINCE_API_KEY set', () => {
 		expect((await call('/api/trpc/pipeline.manifest', { headers: bearer(apiKey) }, keyed.baseUrl)).status).toBe(200);
 	});
 
+	it('names the bearer scheme on every 401 (RFC 9110), REST fast path, SvelteKit path and tRPC', async () => {
+		const answers = [
+			await call('/api/v1/health', {}, keyed.baseUrl),
+			await postJson('/api/v1/pipeline', { input: {} }, {}, keyed.baseUrl),
+			await postJson('/api/v1/pipeline', { input: {} }, { 'content-type': 'application/json; charset=utf-8' }, keyed.baseUrl),
+			await call('/api/trpc/pipeline.manifest', {}, keyed.baseUrl)
+		];
+		for (const { status, headers } of answers) {
+			expect(status).toBe(401);
+			expect(headers.get('www-authenticate')).toBe('Bearer realm="convince"');
+		}
+	});
+
 	it('checks the key on HEAD as on GET', async () => {
 		expect((await fetch(new URL('/api/v1/runs', keyed.baseUrl), { method: 'HEAD' })).status).toBe(401);
 		const keyedHead = await fetch(new URL('/api/v1/runs', keyed.baseUrl), { method: 'HEAD', headers: bearer(apiKey) });

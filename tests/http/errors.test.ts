@@ -117,6 +117,8 @@ describe('REST errors', () => {
 		for (const headers of [
 			{ 'content-type': 'text/plain' },
 			{ 'content-type': 'application/x-www-form-urlencoded' },
+			// JSON is UTF-8 (RFC 8259): read as UTF-8, Latin-1 bytes would quietly become U+FFFD.
+			{ 'content-type': 'application/json; charset=iso-8859-1' },
 			{}
 		] as Record<string, string>[]) {
 			const { status, body } = await call('/api/v1/pipeline', { method: 'POST', headers, body: 'input=hello' });
