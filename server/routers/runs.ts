@@ -12,7 +12,13 @@ import { describeMetric } from '../batch/metrics';
 import { registeredPipeline } from '../pipeline';
 import { protectedProcedure, router } from '../trpc';
 
-const runId = z.number().int().positive();
+/** Query and path parameters arrive as numbers, missing or malformed ones as NaN: zod's "received NaN" says nothing. */
+const runId = z
+	.number({
+		error: (issue) => (issue.input === undefined || Number.isNaN(issue.input) ? 'Give a run id (a positive integer)' : undefined)
+	})
+	.int()
+	.positive();
 const page = {
 	offset: z.number().int().min(0).default(0).describe('Items to skip'),
 	limit: z.number().int().min(1).max(500).default(50).describe('Items per page (at most 500)')

@@ -30,6 +30,15 @@ describe('REST handler', () => {
 		}
 	});
 
+	it('says a run id is missing or malformed, not that zod received NaN', async () => {
+		const rest = restFor(pipelines.wordcount);
+		for (const path of ['/runs/compare?a=1', '/runs/abc', '/runs/compare?a=1&b=two']) {
+			const { status, body } = await rest(path);
+			expect([path, status]).toEqual([path, 400]);
+			expect(body.message, path).toMatch(/: Give a run id \(a positive integer\)$/);
+		}
+	});
+
 	it('answers 422 naming the failing step, with the trace only in debug mode', async () => {
 		const rest = restFor(fragile);
 		const plain = await rest('/pipeline', { input: { text: 'boom' } });
