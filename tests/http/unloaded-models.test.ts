@@ -45,6 +45,21 @@ describe('a server whose models did not load', () => {
 		expect(parsed.status).toBe(200);
 	});
 
+	it('says so on the debug page too, where reviewers run mails', async () => {
+		const form = new FormData();
+		form.set('input.raw', 'Subject: Hello\n\nLunch at noon?');
+		const page = await fetch(new URL('/?/run', server.baseUrl), {
+			method: 'POST',
+			headers: { origin: server.baseUrl, accept: 'text/html' },
+			body: form
+		});
+		const html = await page.text();
+		expect(html).toMatch(
+			/Step &quot;\w+&quot; is not available: its models did not load on the server|Step "\w+" is not available/
+		);
+		expect(html).not.toContain(emptyArtifacts);
+	});
+
 	it('says so in its health check with a 503, for probes that read only the status', async () => {
 		const health = await call('/api/v1/health', {}, server.baseUrl);
 		expect(health.status).toBe(503);

@@ -53,6 +53,10 @@ export function toPageError(error: unknown, path?: string): PageError {
 			return { kind: 'step', message: error.message, step, trace: trace as TraceEntry[] | undefined };
 		case 'NOT_FOUND':
 			return { kind: 'notFound', message: error.message };
+		case 'SERVICE_UNAVAILABLE':
+			// Models that did not load: the message names the step, the log has the cause.
+			logInternalError({ error, path });
+			return { kind: 'server', message: error.message };
 		default:
 			logInternalError({ error, path });
 			return { kind: 'server', message: 'Internal server error' };
