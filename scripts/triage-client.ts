@@ -101,9 +101,12 @@ function explain(error: unknown): string {
 				? errorDetails(error).issues
 				: undefined;
 	if (issues?.length) return `Invalid request: ${formatIssues(issues)}`;
-	// fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is in its cause.
-	const unreachable = (error as { cause?: { cause?: { code?: string } } }).cause?.cause?.code;
-	if (unreachable) return `cannot reach convince at ${url} (${unreachable}): is the server running (npm start)?`;
+	// fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a port fetch refuses) is in its cause.
+	const network = (error as { cause?: { message?: string; cause?: { code?: string; message?: string } } }).cause;
+	if (!args['in-process'] && network?.message === 'fetch failed') {
+		const reason = network.cause?.code ?? network.cause?.message ?? 'no answer';
+		return `cannot reach convince at ${url} (${reason}): is the server running (npm start)?`;
+	}
 	return error instanceof Error ? error.message : String(error);
 }
 

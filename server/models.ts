@@ -1,4 +1,4 @@
-import type { AnyPipeline } from '../src/lib/pipeline';
+import { type AnyPipeline, LoadError } from '../src/lib/pipeline';
 
 interface ModelStatus {
 	loaded: boolean;
@@ -6,24 +6,40 @@ interface ModelStatus {
 }
 
 const statuses = new WeakMap<AnyPipeline, ModelStatus>();
+const loading = new WeakSet<AnyPipeline>();
+
+/** What health says of a failed load: the step, not the server's files (the log has the whole cause). */
+function failureMessage(error: unknown): string {
+	const what = error instanceof LoadError && error.step ? `Step "${error.step}"` : 'The pipeline';
+	return `${what} could not load its models (the server log says why)`;
+}
 
 /** Starts loading a pipeline's models (once; again after a failure) and records how it went for health checks. */
 export function warmUp(pipeline: AnyPipeline): Promise<void> {
-	const status: ModelStatus = { loaded: false };
+	const previous = statuses.get(pipeline)?.error;
+	// A retry keeps the last failure on show until it settles: probes see the same answer meanwhile.
+	const status: ModelStatus = { loaded: false, ...(previous && { error: previous }) };
 	statuses.set(pipeline, status);
-	return pipeline.load().then(
-		() => {
-			status.loaded = true;
-		},
-		(error: unknown) => {
-			status.error = error instanceof Error ? error.message : String(error);
-		}
-	);
+	loading.add(pipeline);
+	return pipeline
+		.load()
+		.then(
+			() => {
+				status.loaded = true;
+				delete status.error;
+			},
+			(error: unknown) => {
+				status.error = failureMessage(error);
+				// Health checks retry the load: a failure is logged once until the models load, not at every probe.
+				if (!previous) console.error('[convince] the models did not load:', error);
+			}
+		)
+		.finally(() => loading.delete(pipeline));
 }
 
 /** Whether the models are loaded; a pipeline never warmed up, or whose load failed, starts (again) loading. */
 export function modelStatus(pipeline: AnyPipeline): ModelStatus {
 	const status = statuses.get(pipeline);
-	if (!status || status.error) void warmUp(pipeline);
+	if (!status || (status.error && !loading.has(pipeline))) void warmUp(pipeline);
 	return status ? { ...status } : { loaded: false };
 }

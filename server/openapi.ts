@@ -32,9 +32,10 @@ const errorResponses = {
 	401: ['Unauthorized', 'An API key is configured and the request lacks `Authorization: Bearer <key>` or has a wrong key'],
 	404: ['NotFound', 'What the request names (e.g. a run id) does not exist'],
 	413: ['PayloadTooLarge', 'The body is larger than the server accepts (CONVINCE_MAX_BODY_BYTES, 1 MB by default)'],
-	415: ['UnsupportedMediaType', 'The body is not sent as `application/json`'],
+	415: ['UnsupportedMediaType', 'The body is not sent as UTF-8 `application/json`'],
 	422: ['StepFailed', 'A step failed on this input; `step` names it, and `trace` shows the run up to it when `debug` was asked'],
-	500: ['InternalError', 'A bug in the service; the message is generic and the details are in the server log']
+	500: ['InternalError', 'A bug in the service; the message is generic and the details are in the server log'],
+	503: ['ServiceUnavailable', "A step's models did not load on the server; the message names the step, the server log says why"]
 } as const satisfies Record<number, [string, string]>;
 
 /** Every request with a body can hit the size limit and the media type check, whatever the procedure. */

@@ -4,6 +4,10 @@ declare global {
 		interface Error {
 			message: string;
 		}
+		interface Locals {
+			/** A reviewer's valid session cookie came with the request (servers with an API key only). */
+			signedIn: boolean;
+		}
 	}
 }
 

@@ -35,11 +35,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 		const forbidden = text(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 });
 		return settleUnreadBody(event.request, forbidden, maxBodyBytes);
 	}
+	event.locals.signedIn = app.sessions?.isValid(event.cookies.get(SESSION_COOKIE)) ?? false;
 	// With an API key the pages are for signed-in reviewers only. Thrown, SvelteKit answers a page, a data
 	// request and an enhanced form each with the redirect they understand.
-	if (needsSignIn(app, event.url.pathname, event.cookies.get(SESSION_COOKIE))) {
-		await dropUnreadBody(event.request, maxBodyBytes);
-		redirect(303, signInPath(event.url, event.request.method));
+	if (needsSignIn(app, event.url.pathname, event.locals.signedIn)) {
+		const location = signInPath(event.url, event.request.method);
+		// A body too large to drop: the connection closes after the answer, so nothing follows on it.
+		if ((await dropUnreadBody(event.request, maxBodyBytes)) === 'too-large')
+			return new Response(null, { status: 303, headers: { location, connection: 'close' } });
+		redirect(303, location);
 	}
 	return settleUnreadBody(event.request, await resolve(event), maxBodyBytes);
 };

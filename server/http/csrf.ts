@@ -1,3 +1,5 @@
+import { isApiPath } from './page-access';
+
 const FORM_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -7,7 +9,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * anyone there; and an API client posting form data must get 415 "send JSON", not 403.
  */
 export function isCrossSiteFormSubmission(request: Request, url: URL): boolean {
-	if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return false;
+	if (isApiPath(url.pathname)) return false;
 	const contentType = request.headers.get('content-type')?.split(';', 1)[0].trim().toLowerCase() ?? '';
 	return (
 		UNSAFE_METHODS.has(request.method) && FORM_CONTENT_TYPES.includes(contentType) && request.headers.get('origin') !== url.origin

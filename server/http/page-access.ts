@@ -1,23 +1,36 @@
 import type { App } from '../app';
 
-/**
- * What a server with an API key serves without a sign-in: the API (which checks its bearer key
- * itself), the API docs, and the sign-in page.
- */
-const OPEN_PATH = /^\/(api|docs|signin)(\/|$)/;
-
-/** Whether a request for `pathname` must come from a signed-in reviewer (never on an open server). */
-export function needsSignIn(app: App, pathname: string, sessionToken: string | undefined): boolean {
-	return app.sessions !== undefined && !OPEN_PATH.test(pathname) && !app.sessions.isValid(sessionToken);
+/** The API's paths: it checks its own bearer key, and never reads a cookie. */
+export function isApiPath(pathname: string): boolean {
+	return pathname === '/api' || pathname.startsWith('/api/');
 }
 
-/** Where a sign-in returns to: a path on this site only; `//host` and `/\host` lead browsers elsewhere. */
-export function localPath(next: string | null | undefined): string {
-	return next && /^\/(?![/\\])/.test(next) ? next : '/';
+/** What a server with an API key serves without a sign-in besides the API: its docs, and the sign-in page. */
+const OPEN_PAGE = /^\/(docs|signin)(\/|$)/;
+
+/** Whether a request for `pathname` must come from a signed-in reviewer (never on an open server). */
+export function needsSignIn(app: App, pathname: string, signedIn: boolean): boolean {
+	return app.sessions !== undefined && !signedIn && !isApiPath(pathname) && !OPEN_PAGE.test(pathname);
+}
+
+/**
+ * Where a sign-in returns to: a path on this site only. Resolved as browsers resolve a Location, which
+ * drop tabs and line breaks, so neither "//host" nor "/\t/host" leads elsewhere.
+ */
+export function localPath(next: string | null | undefined, site: URL): string {
+	if (!next?.startsWith('/')) return '/';
+	const target = new URL(next, site);
+	return target.origin === site.origin ? target.pathname + target.search + target.hash : '/';
 }
 
 /** The sign-in page, returning to `url` (with its query for a page, without the action for a form). */
 export function signInPath(url: URL, method: string): string {
 	const back = method === 'GET' || method === 'HEAD' ? url.pathname + url.search : url.pathname;
 	return `/signin?next=${encodeURIComponent(back)}`;
+}
+
+/** The session cookie's attributes, the same for setting and deleting it (a deletion a browser refuses ends nothing). */
+export function sessionCookieOptions(url: URL) {
+	// Secure wherever the site is served over HTTPS; a Secure cookie sent over plain HTTP is dropped.
+	return { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' } as const;
 }

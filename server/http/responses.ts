@@ -13,10 +13,12 @@ export function notFoundResponse(pathname: string): Response {
 	});
 }
 
+/** 405 naming the methods `pathname` takes; HEAD goes wherever GET does. */
 export function methodNotAllowedResponse(method: string, pathname: string, allowed: string[]): Response {
+	const allow = allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed;
 	return apiErrorResponse(
 		405,
 		{ code: 'METHOD_NOT_SUPPORTED', message: `${method} is not supported on ${pathname}; use ${allowed.join(' or ')}` },
-		{ allow: allowed.join(', ') }
+		{ allow: allow.join(', ') }
 	);
 }

@@ -38,7 +38,11 @@ export async function settleUnreadBody(request: Request, response: Response, max
 	return (await discard(body, maxBytes)) === 'too-large' ? closingConnection(response) : response;
 }
 
-/** Reads and drops a body no handler will read (see settleUnreadBody), before answering without one. */
-export async function dropUnreadBody(request: Request, maxBytes: number): Promise<void> {
-	if (request.body && !request.body.locked && !request.bodyUsed) await discard(request.body, maxBytes);
+/**
+ * Reads and drops a body no handler will read (see settleUnreadBody), before answering without one;
+ * 'too-large' when it is over the limit, and the answer must close the connection.
+ */
+export async function dropUnreadBody(request: Request, maxBytes: number): Promise<Discarded | 'none'> {
+	if (!request.body || request.body.locked || request.bodyUsed) return 'none';
+	return discard(request.body, maxBytes);
 }

@@ -135,7 +135,8 @@ describe('pages with CONVINCE_API_KEY set', () => {
 
 		const signedOut = await page('/signin?/out', { method: 'POST', headers: { origin: keyed.baseUrl, cookie }, body: form({}) });
 		expect(signedOut.headers.get('location')).toBe('/signin');
-		expect(signedOut.headers.get('set-cookie')).toMatch(/^convince_session=; Max-Age=0;/);
+		// Deleted with the attributes it was set with: a Secure deletion over plain HTTP would be dropped.
+		expect(signedOut.headers.get('set-cookie')).toMatch(/^convince_session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax$/);
 	});
 });
 

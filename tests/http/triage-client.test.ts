@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +32,15 @@ async function triageClient(...args: string[]) {
 	}
 }
 
+/** A port nothing listens on: one the system just handed out and took back. */
+async function closedPort(): Promise<number> {
+	const server = createServer().listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const { port } = server.address() as AddressInfo;
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
 describe.skipIf(testPipeline !== 'triage')('the triage client script', () => {
 	it('triages a mail file through the server, and the same in-process', async () => {
 		const remote = await triageClient(mail, '--flag', 'similar=false');
@@ -46,13 +57,23 @@ describe.skipIf(testPipeline !== 'triage')('the triage client script', () => {
 			[['--flag', 'similar'], '--flag needs name=value, got "similar"'],
 			[['--url', 'localhost:3000', mail], "--url must be the server's http(s) address"],
 			[[path.join(scratch, 'missing.eml')], 'cannot read'],
-			[['--nope'], "Unknown option '--nope'"]
+			[['--nope'], "Unknown option '--nope'"],
+			[[mail, mail], 'give one mail file, not 2']
 		] as const) {
 			const { code, stdout, stderr } = await triageClient(...args);
 			expect([args.join(' '), code, stdout]).toEqual([args.join(' '), 2, '']);
 			expect(stderr).toContain(message);
 			expect(stderr.trim().split('\n')).toHaveLength(1);
 		}
+	});
+
+	it('names a server it cannot reach', async () => {
+		const closed = await closedPort();
+		const { code, stderr } = await triageClient(mail, '--url', `http://127.0.0.1:${closed}`);
+		expect(code).toBe(1);
+		expect(stderr.trim()).toBe(
+			`cannot reach convince at http://127.0.0.1:${closed} (ECONNREFUSED): is the server running (npm start)?`
+		);
 	});
 
 	it('answers a bad flag with the server’s field issues, exit 1', async () => {

@@ -63,6 +63,15 @@ describe('a server whose models did not load', () => {
 	it('says so in its health check with a 503, for probes that read only the status', async () => {
 		const health = await call('/api/v1/health', {}, server.baseUrl);
 		expect(health.status).toBe(503);
-		expect(health.body).toMatchObject({ ok: false, models: { loaded: false, error: expect.stringContaining('is missing') } });
+		expect(health.body).toMatchObject({
+			ok: false,
+			models: {
+				loaded: false,
+				error: expect.stringMatching(/^Step "\w+" could not load its models \(the server log says why\)$/)
+			}
+		});
+		// Probes retry the load; its cause is logged once until the models load, not at every probe.
+		await call('/api/v1/health', {}, server.baseUrl);
+		expect(server.output().match(/the models did not load/g)).toHaveLength(1);
 	});
 });

@@ -39,9 +39,22 @@ describe('page sessions', () => {
 
 describe('sign-in paths', () => {
 	it('returns only to paths on this site', () => {
-		expect(localPath('/runs?sort=name')).toBe('/runs?sort=name');
-		for (const elsewhere of ['//evil.example/x', '/\\evil.example', 'https://evil.example', 'runs', '', null, undefined])
-			expect(localPath(elsewhere)).toBe('/');
+		const site = new URL('http://localhost:3000/signin');
+		expect(localPath('/runs?sort=name#top', site)).toBe('/runs?sort=name#top');
+		// Browsers drop tabs and line breaks from a Location: "/\t/evil.example" would lead there.
+		for (const elsewhere of [
+			'//evil.example/x',
+			'/\\evil.example',
+			'/\t/evil.example',
+			'/\n/evil.example',
+			'/\r\n/evil.example',
+			'https://evil.example',
+			'runs',
+			'',
+			null,
+			undefined
+		])
+			expect(localPath(elsewhere, site), JSON.stringify(elsewhere)).toBe('/');
 	});
 
 	it('brings a page back with its query, a form back to its page', () => {
