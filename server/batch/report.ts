@@ -117,7 +117,7 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 	for (const [field, counts] of Object.entries(outcomeCounts(db, run.id))) {
 		tables.push({
 			title: `Confusion matrix: ${field}`,
-			// The score field holding the codes names the positive class (triage: `spam`).
+			// The score field holding the codes names the positive class (e.g. `spam`).
 			headers: ['', `actual ${field}`, `actual not ${field}`],
 			rows: [
 				[`predicted ${field}`, String(counts.tp ?? 0), String(counts.fp ?? 0)],
