@@ -35,12 +35,17 @@ export interface ServerConfig {
 	workerHeapMb?: number;
 }
 
+/** A setting in the environment is wrong: start-up stops with this one-line message (server/serve.js), no stack. */
+export class ConfigError extends Error {
+	override readonly name = 'ConfigError';
+}
+
 /** Reads the server's settings from the environment; a bad value stops start-up naming the variable. */
 export function readConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
 	// An empty variable counts as unset, as shells and .env files often leave them.
 	const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
 	const parsed = envSchema.safeParse(present);
-	if (!parsed.success) throw new Error(`Invalid server environment: ${formatIssues(issuesFromZod(parsed.error))}`);
+	if (!parsed.success) throw new ConfigError(`Invalid server environment: ${formatIssues(issuesFromZod(parsed.error))}`);
 	return {
 		pipelineName: parsed.data.CONVINCE_PIPELINE,
 		apiKey: parsed.data.CONVINCE_API_KEY,

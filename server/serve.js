@@ -15,7 +15,16 @@ if (!existsSync(path.join(buildDir, 'handler.js'))) {
 	console.error(`No SvelteKit build in ${buildDir}: run \`npx vite build\` first (or pass the build folder).`);
 	process.exit(1);
 }
-const load = (file) => import(pathToFileURL(path.join(buildDir, file)).href);
+/** Imports a module of the build. A bad setting (ConfigError, server/config.ts) stops start-up with its one-line message. */
+async function load(file) {
+	try {
+		return await import(pathToFileURL(path.join(buildDir, file)).href);
+	} catch (error) {
+		if (error?.name !== 'ConfigError') throw error;
+		console.error(`[convince] ${error.message}`);
+		process.exit(1);
+	}
+}
 
 // As the build's own index.js: instrumentation first (it sets BODY_SIZE_LIMIT before the handler reads it).
 if (existsSync(path.join(buildDir, 'instrumentation.server.js'))) await load('instrumentation.server.js');

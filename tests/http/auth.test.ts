@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type TestServer, startTestServer } from '../setup/server';
 import { baseUrl, call, expectSameOnBothPaths, postJson } from './request';
@@ -137,6 +139,20 @@ describe('pages with CONVINCE_API_KEY set', () => {
 		expect(signedOut.headers.get('location')).toBe('/signin');
 		// Deleted with the attributes it was set with: a Secure deletion over plain HTTP would be dropped.
 		expect(signedOut.headers.get('set-cookie')).toMatch(/^convince_session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax$/);
+	});
+});
+
+describe('a key too short to guard anything', () => {
+	it('stops start-up with one line naming the variable, no stack trace', async () => {
+		const server = spawn(process.execPath, ['server/serve.js', inject('buildDir')], {
+			env: { ...process.env, CONVINCE_API_KEY: 'short', PORT: '0' },
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
+		let stderr = '';
+		server.stderr.on('data', (chunk) => (stderr += chunk));
+		const [code] = await once(server, 'exit');
+		expect(code).toBe(1);
+		expect(stderr.trim()).toBe('[convince] Invalid server environment: CONVINCE_API_KEY: use at least 16 characters');
 	});
 });
 
