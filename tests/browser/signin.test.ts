@@ -25,6 +25,8 @@ describe('signing in to a server with an API key', () => {
 		await page.goto(`${server.baseUrl}/steps`);
 		expect(new URL(page.url()).pathname).toBe('/signin');
 		expect(await page.locator('main').innerText()).not.toContain('Steps of');
+		// Signed out, the header offers only what is open: the API docs.
+		expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).toEqual(['API docs']);
 
 		await page.getByLabel('API key').fill('not-the-key-0123456789');
 		await page.getByRole('button', { name: 'Sign in' }).click();
@@ -34,6 +36,7 @@ describe('signing in to a server with an API key', () => {
 		await page.getByLabel('API key').fill(API_KEY);
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await page.waitForURL((url) => url.pathname === '/steps');
+		expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').count()).toBeGreaterThan(1);
 		// Page scripts never see the session.
 		expect(await page.evaluate(() => document.cookie)).toBe('');
 
