@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { andThen, recover } from '../../src/lib/pipeline';
 import type { App } from '../app';
+import type { ApiError } from '../errors';
+import { isApiPath } from './page-access';
 import { type Operation, BODY_METHODS, createOperationCaller, findOperation, operationsOf } from './operations';
 import { type ApiResult, parseJsonText, procedureErrorResult, statusHeaders } from './results';
 
@@ -86,10 +88,30 @@ export function createNodeFastPath(app: App): NodeFastPath {
 
 	return (request, response) => {
 		const operation = operationTaking(request);
-		if (!operation) return false;
-		answer(operation, request, response);
+		if (operation) {
+			answer(operation, request, response);
+			return true;
+		}
+		const pathname = pathnameOf(request.url ?? '');
+		if (!isApiPath(pathname) || decodes(pathname)) return false;
+		// SvelteKit answers a path it cannot decode with its HTML error page; an API client gets JSON.
+		request.resume().on('end', () => send(response, undecodablePath(pathname)));
 		return true;
 	};
+}
+
+function decodes(pathname: string): boolean {
+	try {
+		// The result is used: the production bundler drops a decodeURI call whose result is not, throw and all.
+		return typeof decodeURI(pathname) === 'string';
+	} catch {
+		return false;
+	}
+}
+
+function undecodablePath(pathname: string): ApiResult {
+	const message = `The path ${pathname} is not valid percent-encoding (a "%" must be followed by two hex digits of UTF-8)`;
+	return { status: 400, body: { code: 'BAD_REQUEST', message } satisfies ApiError };
 }
 
 /** Publishes the app's fast path for server/serve.js, which takes it once SvelteKit's `init` has run. */

@@ -82,6 +82,15 @@ describe('REST errors', () => {
 		}
 	});
 
+	it('400 as JSON for an API path that is not valid percent-encoding', async () => {
+		for (const init of [{}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }]) {
+			const { status, headers, body } = await call('/api/v1/runs/%zz', init);
+			expect(status).toBe(400);
+			expect(headers.get('content-type')).toBe('application/json');
+			expectApiError(body, 'BAD_REQUEST');
+		}
+	});
+
 	it('405 with Allow for a wrong method', async () => {
 		const cases = [
 			['GET', '/api/v1/pipeline', 'POST'],
