@@ -29,8 +29,7 @@ export function toTRPCError(error: TRPCError): TRPCError {
 	if (cause instanceof InputError) return new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
 	if (cause instanceof StepError) return new TRPCError({ code: 'UNPROCESSABLE_CONTENT', message: cause.message, cause });
 	if (cause instanceof LoadError) {
-		const what = cause.step ? `Step "${cause.step}"` : 'The pipeline';
-		const message = `${what} is not available: its models did not load on the server (its log says why)`;
+		const message = `${cause.what} is not available: its models did not load on the server (its log says why)`;
 		return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message, cause });
 	}
 	if (error.code === 'INTERNAL_SERVER_ERROR' && error.message !== GENERIC_INTERNAL_MESSAGE) {

@@ -10,8 +10,7 @@ const loading = new WeakSet<AnyPipeline>();
 
 /** What health says of a failed load: the step, not the server's files (the log has the whole cause). */
 function failureMessage(error: unknown): string {
-	const what = error instanceof LoadError && error.step ? `Step "${error.step}"` : 'The pipeline';
-	return `${what} could not load its models (the server log says why)`;
+	return `${error instanceof LoadError ? error.what : 'The pipeline'} could not load its models (the server log says why)`;
 }
 
 /** Starts loading a pipeline's models (once; again after a failure) and records how it went for health checks. */

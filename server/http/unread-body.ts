@@ -31,11 +31,8 @@ function closingConnection(response: Response): Response {
  * read, or cut off by a 413, gets `Connection: close` instead, so no other request follows on it.
  */
 export async function settleUnreadBody(request: Request, response: Response, maxBytes: number): Promise<Response> {
-	const body = request.body;
-	if (!body) return response;
-	if (body.locked) return response.status === 413 ? closingConnection(response) : response;
-	if (request.bodyUsed) return response;
-	return (await discard(body, maxBytes)) === 'too-large' ? closingConnection(response) : response;
+	if (request.body?.locked) return response.status === 413 ? closingConnection(response) : response;
+	return (await dropUnreadBody(request, maxBytes)) === 'too-large' ? closingConnection(response) : response;
 }
 
 /**

@@ -55,13 +55,15 @@ export class OutputError extends Error {
  */
 export class LoadError extends Error {
 	override readonly name = 'LoadError';
+	/** What could not load, for messages: `Step "similar"`, or `The pipeline`. */
+	readonly what: string;
 	constructor(
 		/** The step that could not load; absent when the pipeline's own load failed. */
 		readonly step: string | undefined,
 		readonly cause: unknown
 	) {
-		super(
-			`${step ? `Step "${step}"` : 'The pipeline'} could not load: ${cause instanceof Error ? cause.message : String(cause)}`
-		);
+		const what = step ? `Step "${step}"` : 'The pipeline';
+		super(`${what} could not load: ${cause instanceof Error ? cause.message : String(cause)}`);
+		this.what = what;
 	}
 }
