@@ -2,10 +2,22 @@ import createClient from 'openapi-fetch';
 import type { paths } from './openapi';
 
 export interface ClientOptions {
-	/** Where the convince server runs, e.g. `http://localhost:3000`. */
+	/**
+	 * Where the convince server runs, e.g. `http://localhost:3000`, or behind a proxy with a path prefix,
+	 * e.g. `https://tools.example/convince` (the API is then under `/convince/api`).
+	 */
 	baseUrl: string;
 	/** The server's CONVINCE_API_KEY, when it has one. */
 	apiKey?: string;
+}
+
+/** `path` (e.g. `/api/v1`) under the server's address, keeping the address's own path as a prefix. */
+export function apiUrl(baseUrl: string, path: string): string {
+	const url = new URL(baseUrl);
+	url.pathname = url.pathname.replace(/\/+$/, '') + path;
+	url.search = '';
+	url.hash = '';
+	return url.href;
 }
 
 /**
@@ -14,7 +26,7 @@ export interface ClientOptions {
  */
 export function createRestClient({ baseUrl, apiKey }: ClientOptions) {
 	return createClient<paths>({
-		baseUrl: new URL('/api/v1', baseUrl).href,
+		baseUrl: apiUrl(baseUrl, '/api/v1'),
 		headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}
 	});
 }

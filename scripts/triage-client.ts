@@ -41,7 +41,8 @@ if (args.help) {
 	console.log(`Usage: node --import tsx scripts/triage-client.ts [file] [options]
 
 Triages a raw email (the file, or stdin) and prints the result as JSON.
-  --url <origin>      convince server (default $CONVINCE_URL or http://localhost:3000); CONVINCE_API_KEY is sent when set
+  --url <address>     convince server (default $CONVINCE_URL or http://localhost:3000); behind a proxy,
+                      with its path prefix (https://tools.example/convince). CONVINCE_API_KEY is sent when set
   --in-process        run the pipeline in this process through the server's caller: no server needed
   --debug             include the trace of every step
   --flag name=value   set a pipeline flag (repeatable), e.g. --flag spamThreshold=0.7 --flag similar=false`);

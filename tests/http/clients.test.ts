@@ -1,6 +1,9 @@
 import { TRPCClientError } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { once } from 'node:events';
+import { type Server, createServer, request as forward } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { createRestClient } from '../../clients/rest';
 import { createTrpcClient } from '../../clients/trpc';
 import type { AppRouter } from '../../server/routers/_app';
@@ -51,5 +54,40 @@ describe('typed REST client (openapi-fetch on the committed types)', () => {
 		expect(run?.output).toBeDefined();
 		const { error } = await rest.POST('/pipeline', { body: { input: 42 } as never });
 		expect(error).toMatchObject({ code: 'BAD_REQUEST', issues: [{ path: ['input'] }] });
+	});
+});
+
+/** A reverse proxy serving the app under `prefix` only (as e.g. nginx's `location /convince/`), and 404 elsewhere. */
+async function startPrefixProxy(prefix: string): Promise<{ url: string; paths: string[]; server: Server }> {
+	const target = new URL(baseUrl);
+	const paths: string[] = [];
+	const server = createServer((request, response) => {
+		const url = request.url ?? '';
+		paths.push(url);
+		if (!url.startsWith(`${prefix}/`)) return void response.writeHead(404).end();
+		const upstream = { host: target.hostname, port: target.port, method: request.method, headers: request.headers };
+		const proxied = forward({ ...upstream, path: url.slice(prefix.length) }, (answer) => {
+			response.writeHead(answer.statusCode ?? 502, answer.headers);
+			answer.pipe(response);
+		});
+		request.pipe(proxied);
+	});
+	server.listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`, paths, server };
+}
+
+describe('both clients behind a proxy with a path prefix', () => {
+	let proxy: Awaited<ReturnType<typeof startPrefixProxy>>;
+	beforeAll(async () => (proxy = await startPrefixProxy('/convince')));
+	afterAll(() => proxy.server.close());
+
+	it('keep the path of the base address, with or without a trailing slash', async () => {
+		const { data, response } = await createRestClient({ baseUrl: proxy.url }).GET('/manifest');
+		expect(response.status).toBe(200);
+		expect(data?.steps.length).toBeGreaterThan(0);
+		const health = await createTrpcClient({ baseUrl: `${proxy.url}/` }).health.query();
+		expect(health.ok).toBe(true);
+		expect(proxy.paths).toEqual(['/convince/api/v1/manifest', expect.stringMatching(/^\/convince\/api\/trpc\/health\b/)]);
 	});
 });
