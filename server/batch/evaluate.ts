@@ -1,7 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import { type EncodedRunItem, encodeRunItem } from '../../db/queries/items';
 import type { ItemError, NewRunItem } from '../../db/schema';
-import { type AnyPipeline, InputError, StepError, issuesFromZod, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
+import { type AnyPipeline, StepError, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
 import { type DatasetItem, decodeItems } from './dataset';
 import { type Registry, pipelineNamed } from './registry';
 import { oneRunPerTurn } from '../turns';
@@ -24,11 +24,9 @@ function itemError(error: unknown): ItemError {
 	return toErrorInfo(error);
 }
 
+/** The label as the pipeline's evaluation takes it; the runner has made labels it rejects dataset problems. */
 function parseLabel(pipeline: AnyPipeline, label: unknown): unknown {
-	if (!pipeline.label) return label;
-	const parsed = pipeline.label.safeParse(label);
-	if (!parsed.success) throw new InputError(issuesFromZod(parsed.error, ['label']));
-	return parsed.data;
+	return pipeline.label ? pipeline.label.parse(label) : label;
 }
 
 /** Runs one item with debug off; a failure becomes the item's recorded error, never the batch's. */

@@ -9,11 +9,12 @@ import {
 } from '../../db/queries/items';
 import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/runs';
 import type { DatasetProblem, Run } from '../../db/schema';
-import { type AnyPipeline, InputError, resolveFlags } from '../../src/lib/pipeline';
+import { type AnyPipeline, InputError, formatIssues, issuesFromZod, resolveFlags } from '../../src/lib/pipeline';
 import { codeVersion } from './code-version';
 import {
 	type DatasetItem,
 	type DatasetRef,
+	type ItemRecord,
 	DatasetError,
 	decodeItems,
 	encodeItems,
@@ -182,6 +183,21 @@ export async function resumeBatch(options: ResumeOptions): Promise<BatchOutcome>
 	});
 }
 
+/**
+ * A label the pipeline's label schema rejects makes its line a dataset problem, like a line that is not
+ * JSON: the pipeline did not fail on it, so it must not count in the error rate, and it has nothing to
+ * be scored against.
+ */
+function labelProblem(pipeline: AnyPipeline, record: ItemRecord): DatasetProblem | undefined {
+	if (!pipeline.label || record.label === undefined) return undefined;
+	const parsed = pipeline.label.safeParse(record.label);
+	if (parsed.success) return undefined;
+	return {
+		line: record.line,
+		message: `label rejected by pipeline ${pipeline.name}: ${formatIssues(issuesFromZod(parsed.error, ['label']))}`
+	};
+}
+
 function workerSetup(options: SessionOptions, pipeline: AnyPipeline): WorkerSetup {
 	return { registry: options.registry ?? DEFAULT_REGISTRY, pipeline: pipeline.name };
 }
@@ -286,10 +302,11 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 			failure ??= pool.crash;
 			if (signal?.aborted || failure || (run.itemLimit !== null && records >= run.itemLimit)) break;
 			records++;
-			if (record.kind === 'problem') {
+			const problem = record.kind === 'problem' ? record : labelProblem(session.pipeline, record);
+			if (problem) {
 				counters.problemLines++;
-				if (problems.size < MAX_PROBLEMS) problems.set(record.line, { line: record.line, message: record.message });
-				options.onProblem?.(record);
+				if (problems.size < MAX_PROBLEMS) problems.set(problem.line, { line: problem.line, message: problem.message });
+				options.onProblem?.(problem);
 				continue;
 			}
 			if (finished.has(record.id)) continue;

@@ -118,6 +118,38 @@ describe('batch runs in worker threads', () => {
 		expect(existsSync(path.join(reportDir ?? '', 'summary.html'))).toBe(true);
 	});
 
+	it("reports a label the pipeline rejects as a malformed line, not as the pipeline's error", async () => {
+		const file = path.join(scratch, 'bad-label.jsonl');
+		const lines = [
+			{ id: 'a', input: { text: 'one two three four five six' }, label: { long: true } },
+			{ id: 'b', input: { text: 'one two' }, label: { long: 'no' } },
+			{ id: 'c', input: { text: 'one two three' } }
+		];
+		writeFileSync(file, lines.map((line) => JSON.stringify(line)).join('\n'));
+		const db = freshDb();
+		const reported: number[] = [];
+		const { run } = await startBatch({
+			db,
+			registry,
+			pipeline: 'wordcount',
+			dataset: file,
+			concurrency: 1,
+			reportsDir,
+			onProblem: (problem) => reported.push(problem.line)
+		});
+		expect(run).toMatchObject({ status: 'done', itemsTotal: 3, itemsDone: 2, itemsErrors: 0, metrics: { errorRate: 0 } });
+		expect(run.datasetProblems).toEqual([
+			{ line: 2, message: expect.stringMatching(/^label rejected by pipeline wordcount: label\.long: /) }
+		]);
+		expect(reported).toEqual([2]);
+		// The unlabelled item runs and is stored unscored; the one with the bad label is not stored.
+		const stored = pageRunItems(db, run.id, { filter: 'all', offset: 0, limit: 10 }).items;
+		expect(stored.map((item) => [item.itemId, item.score === null])).toEqual([
+			['a', false],
+			['c', true]
+		]);
+	});
+
 	it("records a throwing step's error on its item and finishes the others", async () => {
 		const file = writeShouts('flaky.jsonl', ['fine', 'boom here', 'also fine']);
 		const db = freshDb();
@@ -190,7 +222,7 @@ describe('batch runs in worker threads', () => {
 			db: freshDb(),
 			registry,
 			pipeline: 'broken',
-			dataset: fixture('words.jsonl'),
+			dataset: writeShouts('broken.jsonl', ['one', 'two', 'three']),
 			concurrency: 2,
 			reportsDir,
 			onProgress: (progress) => stages.push(progress.stage)
