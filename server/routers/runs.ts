@@ -181,8 +181,8 @@ export const runsRouter = router({
 		})
 		.input(
 			z.object({
-				a: runId.describe('Baseline run'),
-				b: runId.describe('Run compared to the baseline'),
+				a: runId.describe('Baseline run').meta({ examples: [1] }),
+				b: runId.describe('Run compared to the baseline').meta({ examples: [2] }),
 				kind: z.enum(changeKinds).optional().describe('Only changes of this kind; all kinds when omitted'),
 				...page
 			})
@@ -206,8 +206,8 @@ export const runsRouter = router({
 		})
 		.input(
 			z.object({
-				a: runId.describe('One run of the item'),
-				b: runId.describe('The other run of the item'),
+				a: runId.describe('One run of the item').meta({ examples: [1] }),
+				b: runId.describe('The other run of the item').meta({ examples: [2] }),
 				item: z.string().min(1).describe('Item id')
 			})
 		)
@@ -233,7 +233,7 @@ export const runsRouter = router({
 				description: 'The run with its metrics described, confusion matrices, per-step latency and the item filters it supports.'
 			}
 		})
-		.input(z.object({ id: runId.describe('Run id') }))
+		.input(z.object({ id: runId.describe('Run id').meta({ examples: [1] }) }))
 		.output(runDetailSchema)
 		.query(({ input }) => {
 			settleAbandonedRuns(getDb());
@@ -255,9 +255,12 @@ export const runsRouter = router({
 		.input(
 			z
 				.object({
-					id: runId.describe('Run id'),
+					id: runId.describe('Run id').meta({ examples: [1] }),
 					filter: z.enum(itemFilters).default('all').describe('Which items: all, or one of the filters above'),
-					against: runId.optional().describe('The run `changed` compares against'),
+					against: runId
+						.describe('The run `changed` compares against')
+						.meta({ examples: [2] })
+						.optional(),
 					...page
 				})
 				.refine((query) => query.filter !== 'changed' || query.against !== undefined, {
