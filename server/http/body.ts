@@ -1,5 +1,12 @@
 import { TRPCError } from '@trpc/server';
 
+/** JSON as RFC 8259 has it: `application/json`, UTF-8 (a charset parameter, if any, must say so). */
+export function isJson(contentType: string | null): boolean {
+	if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) return false;
+	const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
+	return charset === undefined || /^utf-?8$/i.test(charset);
+}
+
 function tooLarge(maxBytes: number): TRPCError {
 	return new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than the limit of ${maxBytes} bytes` });
 }

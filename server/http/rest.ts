@@ -4,17 +4,10 @@ import type { App } from '../app';
 import { type ApiError, logInternalError } from '../errors';
 import { REST_BASE_PATH } from '../openapi';
 import { HEALTH_PROCEDURE, type Health } from '../routers/health';
-import { limitRequestBody } from './body';
+import { isJson, limitRequestBody } from './body';
 import { BODY_METHODS, createOperationCaller, operationsOf } from './operations';
 import { apiErrorResponse, methodNotAllowedResponse, notFoundResponse } from './responses';
 import { type ApiResult, type ParsedJson, apiError, parseJsonText, statusHeaders } from './results';
-
-/** JSON as RFC 8259 has it: `application/json`, UTF-8 (a charset parameter, if any, must say so). */
-function isJson(contentType: string | null): boolean {
-	if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) return false;
-	const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
-	return charset === undefined || /^utf-?8$/i.test(charset);
-}
 
 /**
  * trpc-to-openapi collects query parameters in a plain object, so a name such as `toString` or

@@ -181,6 +181,13 @@ describe('tRPC errors', () => {
 
 		const notJson = await trpc('pipeline.run', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
 		expect([notJson.status, trpcError(notJson.body).code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+
+		const latin1 = await trpc('pipeline.run', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+			body: Buffer.from(JSON.stringify({ json: { input: { subject: 'Café' } } }), 'latin1')
+		});
+		expect([latin1.status, trpcError(latin1.body).code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
 	});
 });
 
