@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -18,6 +19,7 @@ import { startBatch } from '../server/batch/runner.ts';
 import { bundleWorker } from '../server/batch/worker-bundle.ts';
 import { resolveFlags } from '../src/lib/pipeline/kit/index.ts';
 import { median } from './lib/median.mjs';
+import { steadyRate } from './lib/steady-rate.mjs';
 
 const HELP = `Usage: npm run bench -- batch [--pipeline <name>] [--dataset test] [--sample N] [--rounds N] [--items N] [--json]
 
@@ -47,7 +49,6 @@ const { values: args } = parseArgs({
 		rounds: { type: 'string', default: '3' },
 		items: { type: 'string', default: '100000' },
 		json: { type: 'boolean' },
-		bare: { type: 'string' },
 		help: { type: 'boolean', short: 'h' }
 	}
 });
@@ -57,10 +58,6 @@ if (args.help) {
 }
 
 const pipelineName = args.pipeline ?? defaultPipelineName();
-if (args.bare) {
-	await runBareLoop(args.bare);
-	process.exit(0);
-}
 const sample = Number(args.sample);
 const bigItems = Number(args.items);
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-bench-batch-'));
@@ -127,11 +124,12 @@ async function pipelineScaling(threads, chunks) {
 
 /**
  * The baseline: the same items through runPipeline and the evaluation in a plain loop, in a fresh
- * process (this script with --bare) so that it pays the pipeline's import and model loading as the
- * batch's workers do.
+ * process (scripts/lib/bare-loop.mjs), so that it pays the pipeline's import and model loading as the
+ * batch's workers do. Not this script: its own imports load the pipeline before any clock starts.
  */
 async function bareLoop(file) {
-	const child = spawn(process.execPath, [...process.execArgv, process.argv[1], '--bare', file, '--pipeline', pipelineName], {
+	const loop = fileURLToPath(new URL('./lib/bare-loop.mjs', import.meta.url));
+	const child = spawn(process.execPath, [...process.execArgv, loop, file, pipelineName], {
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	let stdout = '';
@@ -139,43 +137,6 @@ async function bareLoop(file) {
 	const [code] = await once(child, 'exit');
 	if (code !== 0) throw new Error(`the bare loop exited ${code}`);
 	return JSON.parse(stdout);
-}
-
-/** Items/s from the first item's end to the last one's: the rate once start-up is paid. */
-function steadyRate() {
-	let first;
-	let last;
-	return {
-		record: (done) => {
-			const now = performance.now();
-			first ??= { done, now };
-			last = { done, now };
-		},
-		itemsPerSecond: () => (last && last.now > first.now ? (last.done - first.done) / ((last.now - first.now) / 1000) : 0)
-	};
-}
-
-/** The --bare child: prints the loop's items/s, timed from importing the pipeline, and its steady rate. */
-async function runBareLoop(file) {
-	const started = performance.now();
-	const { runPipeline } = await import('../src/lib/pipeline/index.ts');
-	const pipeline = await loadPipeline(pipelineName);
-	await pipeline.load();
-	let items = 0;
-	const steady = steadyRate();
-	for await (const record of readDataset(resolveDataset(file))) {
-		if (record.kind !== 'item') continue;
-		try {
-			const run = await runPipeline(pipeline, record.input);
-			if (pipeline.evaluation && record.label !== undefined)
-				pipeline.evaluation.score(run.output, pipeline.label ? pipeline.label.parse(record.label) : record.label);
-		} catch {
-			// A failing item costs its time, as in a batch run.
-		}
-		steady.record(++items);
-	}
-	const itemsPerSecond = items / ((performance.now() - started) / 1000);
-	console.log(JSON.stringify({ itemsPerSecond, steadyItemsPerSecond: steady.itemsPerSecond() }));
 }
 
 async function batchRate(file, concurrency) {
