@@ -16,9 +16,12 @@ export class ItemWriter {
 		private readonly maxWaitMs = 250
 	) {}
 
-	add(results: EncodedRunItem[]): void {
+	/** Buffers the results; true when that wrote the buffer out. */
+	add(results: EncodedRunItem[]): boolean {
 		this.buffer.push(...results);
-		if (this.buffer.length >= this.maxRows || performance.now() - this.lastFlush >= this.maxWaitMs) this.flush();
+		if (this.buffer.length < this.maxRows && performance.now() - this.lastFlush < this.maxWaitMs) return false;
+		this.flush();
+		return true;
 	}
 
 	flush(): void {

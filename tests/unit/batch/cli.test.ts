@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -106,6 +106,10 @@ describe('npm run batch', () => {
 		expect(
 			db.$client.prepare('select count(*) as n, count(distinct item_id) as d from run_items where run_id = ?').get(runId)
 		).toEqual({ n: 30_000, d: 30_000 });
+		// The killed session's half-written items.csv is gone; the resumed one's holds every item.
+		const reportDir = path.join(env.CONVINCE_REPORTS, `run-${runId}`);
+		expect(readdirSync(reportDir).sort()).toEqual(['items.csv', 'summary.html', 'summary.md']);
+		expect(readFileSync(path.join(reportDir, 'items.csv'), 'utf8').trim().split('\n')).toHaveLength(30_001);
 
 		const straight = JSON.parse((await cli('batch', ['--dataset', dataset, '--json'])).stdout);
 		expect(quality(result.metrics)).toEqual(quality(straight.metrics));
