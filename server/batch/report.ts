@@ -143,6 +143,9 @@ function toHtml(run: Run, tables: Table[]): string {
 	return `<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${style}</style>\n<h1>${title}</h1>\n${sections.join('\n')}\n<p>Every item: <a href="items.csv">items.csv</a>.</p>\n</html>\n`;
 }
 
+/** items.csv while its run goes on, named after the process writing it. */
+const PARTIAL_CSV = /^items\.csv\.\d+\.partial$/;
+
 /**
  * A run's report, written while the run goes on: whenever every item below a dataset line is stored,
  * the runner has the rows up to there read back once, in dataset order, into items.csv. So when the
@@ -198,11 +201,13 @@ export class RunReport {
 	finish(run: Run): void {
 		this.readLinesBelow(Infinity);
 		if (this.failure) throw this.failure.error;
-		closeSync(this.csv ?? this.openCsv());
+		const csv = this.csv;
+		if (csv === undefined) throw new Error('the report is finished already');
 		this.csv = undefined;
+		closeSync(csv);
 		renameSync(this.partialCsv, path.join(this.dir, 'items.csv'));
 		// Left by sessions of this run that were killed.
-		for (const name of readdirSync(this.dir)) if (name.endsWith('.partial')) rmSync(path.join(this.dir, name), { force: true });
+		for (const name of readdirSync(this.dir)) if (PARTIAL_CSV.test(name)) rmSync(path.join(this.dir, name), { force: true });
 		const tables = summaryTables(this.db, run, this.pipeline);
 		writeFileSync(path.join(this.dir, 'summary.md'), toMarkdown(run, tables));
 		writeFileSync(path.join(this.dir, 'summary.html'), toHtml(run, tables));
@@ -210,9 +215,10 @@ export class RunReport {
 
 	/** Drops what was written, and the run's folder if nothing else is in it: the run did not finish. */
 	discard(): void {
-		if (this.csv !== undefined) closeSync(this.csv);
+		const csv = this.csv;
 		this.csv = undefined;
 		try {
+			if (csv !== undefined) closeSync(csv);
 			rmSync(this.partialCsv, { force: true });
 			rmdirSync(this.dir);
 		} catch {
@@ -223,7 +229,6 @@ export class RunReport {
 	/** Opens the temporary items.csv with its header row. */
 	private openCsv(): number {
 		mkdirSync(this.dir, { recursive: true });
-		const fd = openSync(this.partialCsv, 'w');
 		const headers = [
 			'id',
 			'line',
@@ -236,7 +241,13 @@ export class RunReport {
 			'label',
 			'score'
 		];
-		writeSync(fd, headers.join(',') + '\n');
+		const fd = openSync(this.partialCsv, 'w');
+		try {
+			writeSync(fd, headers.join(',') + '\n');
+		} catch (error) {
+			closeSync(fd);
+			throw error;
+		}
 		return fd;
 	}
 }

@@ -189,7 +189,8 @@ export async function resumeBatch(options: ResumeOptions): Promise<BatchOutcome>
  * be scored against.
  */
 function labelProblem(pipeline: AnyPipeline, record: ItemRecord): DatasetProblem | undefined {
-	if (!pipeline.label || record.label === undefined) return undefined;
+	// Without an evaluation nothing reads labels: the item runs whatever its label says.
+	if (!pipeline.label || !pipeline.evaluation || record.label === undefined) return undefined;
 	const parsed = pipeline.label.safeParse(record.label);
 	if (parsed.success) return undefined;
 	return {
@@ -243,7 +244,10 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	const packer = new ChunkPacker(options.chunkSize);
 	/** The line after the last dataset record read. */
 	let readAhead = 1;
-	/** Every item on a line below this is stored, once the writer has flushed: the report may read that far. */
+	/**
+	 * Every item on a line below this is stored, once the writer has flushed: the report may read that
+	 * far. (A suspect chunk holds it back until the suspects have run alone, at the end.)
+	 */
 	const storedBelow = () => Math.min(readAhead, packer.pendingLine ?? Infinity, ...[...unstored].map((chunk) => chunk.line));
 	let failure: unknown;
 	let interrupted = false;
@@ -329,10 +333,17 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 			if (signal?.aborted || failure || (run.itemLimit !== null && records >= run.itemLimit)) break;
 			records++;
 			readAhead = record.line + 1;
-			const problem = record.kind === 'problem' ? record : labelProblem(session.pipeline, record);
-			if (problem) noteProblem(problem);
-			if (problem || record.kind === 'problem') continue;
+			if (record.kind === 'problem') {
+				noteProblem(record);
+				continue;
+			}
+			// Before the label: a resumed run keeps what its earlier sessions stored.
 			if (finished.has(record.id)) continue;
+			const labelIssue = labelProblem(session.pipeline, record);
+			if (labelIssue) {
+				noteProblem(labelIssue);
+				continue;
+			}
 			const chunk = packer.add(record);
 			if (!chunk) continue;
 			dispatchChunk(chunk);
@@ -399,13 +410,13 @@ function finish(session: Session, report: RunReport, end: SessionEnd): BatchOutc
 		return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
 	}
 	const metrics = runMetrics(session.pipeline, iterateItemMeasures(db, session.run.id));
+	const ended = { ...common, status: 'done' as const, metrics, endedAt: new Date() };
 	try {
 		// Written before the run is marked done: a run whose report could not be written stays
 		// resumable (failed), and its resume, with every item stored, only writes the report.
-		const ended = { ...common, status: 'done' as const, metrics, endedAt: new Date() };
 		report.finish({ ...session.run, ...ended });
-		return { run: updateRun(db, session.run.id, ended), reportDir: report.dir };
 	} catch (error) {
 		return failed(`could not write the report: ${error instanceof Error ? error.message : String(error)}`);
 	}
+	return { run: updateRun(db, session.run.id, ended), reportDir: report.dir };
 }

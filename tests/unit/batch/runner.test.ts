@@ -148,6 +148,10 @@ describe('batch runs in worker threads', () => {
 			['a', false],
 			['c', true]
 		]);
+
+		// A pipeline that scores nothing never reads labels: every item runs.
+		const unscored = await startBatch({ db, registry, pipeline: 'unscored', dataset: file, concurrency: 1, reportsDir });
+		expect(unscored.run).toMatchObject({ status: 'done', itemsDone: 3, datasetProblems: [] });
 	});
 
 	it("records a throwing step's error on its item and finishes the others", async () => {
