@@ -92,11 +92,11 @@ async function workerChunks(file, count) {
 	for await (const record of readDataset(resolveDataset(file))) {
 		if (record.kind !== 'item') continue;
 		const chunk = packer.add(record);
-		if (chunk) chunks.push(chunk.items);
+		if (chunk) chunks.push(chunk);
 		if (++items === count) break;
 	}
 	const last = packer.take();
-	return last ? [...chunks, last.items] : chunks;
+	return last ? [...chunks, last] : chunks;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type SQL, and, asc, eq, getTableName, gt, isNotNull, lt, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, getTableName, gt, isNotNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
 import { type NewRunItem, type RunItem, runItemsTable, runsTable } from '../schema';
@@ -61,57 +61,37 @@ export function finishedItemIds(db: Db, runId: number): Set<string> {
 	return new Set(rows.map((row) => row.itemId));
 }
 
-/** Dataset lines from `from` up to, not including, `below`. */
-export interface LineRange {
-	from: number;
-	below: number;
-}
-
-const ALL_LINES: LineRange = { from: 0, below: Infinity };
-
-/** Rows of a line range in dataset order, a page at a time, so reports of 100,000 items stay small in memory. */
-function* byLine<Row extends { line: number }>(
-	{ from, below }: LineRange,
-	page: (after: number, below: number, limit: number) => Row[],
-	pageSize = 1000
-): Generator<Row> {
-	for (let after = from - 1; ;) {
-		const rows = page(after, below, pageSize);
+/** Rows in dataset order, a page at a time, so reports of 100,000 items stay small in memory. */
+function* byLine<Row extends { line: number }>(page: (after: number, limit: number) => Row[], pageSize = 1000): Generator<Row> {
+	for (let after = 0; ;) {
+		const rows = page(after, pageSize);
 		yield* rows;
 		if (rows.length < pageSize) return;
 		after = rows[rows.length - 1].line;
 	}
 }
 
-const ofRunBetween = (runId: number, after: number, below: number) =>
-	and(
-		eq(runItemsTable.runId, runId),
-		gt(runItemsTable.line, after),
-		Number.isFinite(below) ? lt(runItemsTable.line, below) : undefined
-	);
+const ofRunAfter = (runId: number, line: number) => and(eq(runItemsTable.runId, runId), gt(runItemsTable.line, line));
 
 /** What a run's metrics read of each item: scores and times, not the outputs. */
 export function iterateItemMeasures(db: Db, runId: number) {
 	const { line, score, error, durationMs, timings } = runItemsTable;
-	return byLine(ALL_LINES, (after, below, limit) =>
+	return byLine((after, limit) =>
 		db
 			.select({ line, score, error, durationMs, timings })
 			.from(runItemsTable)
-			.where(ofRunBetween(runId, after, below))
+			.where(ofRunAfter(runId, after))
 			.orderBy(asc(line))
 			.limit(limit)
 			.all()
 	);
 }
 
-/**
- * A run's items (all, or those of a line range) in dataset order, with output, label and score as their
- * stored JSON text, for writing out without a parse.
- */
-export function iterateRunItemsAsStored(db: Db, runId: number, lines = ALL_LINES) {
+/** A run's items with output, label and score as their stored JSON text, for writing out without a parse. */
+export function iterateRunItemsAsStored(db: Db, runId: number) {
 	const { itemId, line, correct, error, durationMs, timings, output, label, score } = runItemsTable;
 	const stored = (column: typeof output | typeof label | typeof score) => sql<string | null>`${column}`;
-	return byLine(lines, (after, below, limit) =>
+	return byLine((after, limit) =>
 		db
 			.select({
 				itemId,
@@ -125,7 +105,7 @@ export function iterateRunItemsAsStored(db: Db, runId: number, lines = ALL_LINES
 				score: stored(score)
 			})
 			.from(runItemsTable)
-			.where(ofRunBetween(runId, after, below))
+			.where(ofRunAfter(runId, after))
 			.orderBy(asc(line))
 			.limit(limit)
 			.all()

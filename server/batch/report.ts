@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/client';
 import { type RunItemAsStored, iterateRunItemsAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
@@ -46,6 +46,38 @@ function csvRow(item: RunItemAsStored, steps: string[]): string {
 		storedCell(item.score)
 	];
 	return cells.map(csvCell).join(',') + '\n';
+}
+
+/** Streams every item to CSV (one column per step's milliseconds; output, label and score as JSON). */
+function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): void {
+	const steps = pipeline.steps.map((step) => step.name);
+	const fd = openSync(file, 'w');
+	try {
+		const headers = [
+			'id',
+			'line',
+			'correct',
+			'error_step',
+			'error',
+			'duration_ms',
+			...steps.map((step) => `ms_${step}`),
+			'output',
+			'label',
+			'score'
+		];
+		writeSync(fd, headers.join(',') + '\n');
+		let lines: string[] = [];
+		for (const item of iterateRunItemsAsStored(db, run.id)) {
+			lines.push(csvRow(item, steps));
+			if (lines.length === 1000) {
+				writeSync(fd, lines.join(''));
+				lines = [];
+			}
+		}
+		writeSync(fd, lines.join(''));
+	} finally {
+		closeSync(fd);
+	}
 }
 
 /** Everything the summary says, as tables both the Markdown and the HTML render. */
@@ -143,111 +175,13 @@ function toHtml(run: Run, tables: Table[]): string {
 	return `<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${style}</style>\n<h1>${title}</h1>\n${sections.join('\n')}\n<p>Every item: <a href="items.csv">items.csv</a>.</p>\n</html>\n`;
 }
 
-/** items.csv while its run goes on, named after the process writing it. */
-const PARTIAL_CSV = /^items\.csv\.\d+\.partial$/;
-
-/**
- * A run's report, written while the run goes on: whenever every item below a dataset line is stored,
- * the runner has the rows up to there read back once, in dataset order, into items.csv. So when the
- * last item is done only the last rows and the summary are left, where writing every row after the
- * run took about 4% of it. Reading back from the database puts the items of a resumed run's earlier
- * sessions in their place. items.csv has a temporary name until `finish`. (The metrics are not taken
- * along: their scores would stay in memory beside the workers, which took the peak RSS of a
- * 100,000-item run past 500 MB.)
- */
-export class RunReport {
-	/** `<reportsDir>/run-<id>/`. */
-	readonly dir: string;
-	private readonly steps: string[];
-	private readonly partialCsv: string;
-	private csv: number | undefined;
-	/** Lines below this are read. */
-	private readBelow = 0;
-	/** What failed while writing (a full disk, a folder that cannot be made): `finish` throws it. */
-	private failure: { error: unknown } | undefined;
-
-	constructor(
-		private readonly db: Db,
-		private readonly runId: number,
-		private readonly pipeline: AnyPipeline,
-		reportsDir: string
-	) {
-		this.dir = path.resolve(reportsDir, `run-${runId}`);
-		this.partialCsv = path.join(this.dir, `items.csv.${process.pid}.partial`);
-		this.steps = pipeline.steps.map((step) => step.name);
-	}
-
-	/** Reads the rows of the lines below `line` not read yet (every item there must be stored). */
-	readLinesBelow(line: number): void {
-		if (this.failure || line <= this.readBelow) return;
-		try {
-			this.csv ??= this.openCsv();
-			let rows: string[] = [];
-			for (const item of iterateRunItemsAsStored(this.db, this.runId, { from: this.readBelow, below: line })) {
-				rows.push(csvRow(item, this.steps));
-				if (rows.length === 1000) {
-					writeSync(this.csv, rows.join(''));
-					rows = [];
-				}
-			}
-			writeSync(this.csv, rows.join(''));
-			this.readBelow = line;
-		} catch (error) {
-			this.failure = { error };
-		}
-	}
-
-	/** Puts items.csv, complete now that every item is stored, in place beside the summary of the finished run. */
-	finish(run: Run): void {
-		this.readLinesBelow(Infinity);
-		if (this.failure) throw this.failure.error;
-		const csv = this.csv;
-		if (csv === undefined) throw new Error('the report is finished already');
-		this.csv = undefined;
-		closeSync(csv);
-		renameSync(this.partialCsv, path.join(this.dir, 'items.csv'));
-		// Left by sessions of this run that were killed.
-		for (const name of readdirSync(this.dir)) if (PARTIAL_CSV.test(name)) rmSync(path.join(this.dir, name), { force: true });
-		const tables = summaryTables(this.db, run, this.pipeline);
-		writeFileSync(path.join(this.dir, 'summary.md'), toMarkdown(run, tables));
-		writeFileSync(path.join(this.dir, 'summary.html'), toHtml(run, tables));
-	}
-
-	/** Drops what was written, and the run's folder if nothing else is in it: the run did not finish. */
-	discard(): void {
-		const csv = this.csv;
-		this.csv = undefined;
-		try {
-			if (csv !== undefined) closeSync(csv);
-			rmSync(this.partialCsv, { force: true });
-			rmdirSync(this.dir);
-		} catch {
-			// Never made (the folder could not be), or holds an earlier report.
-		}
-	}
-
-	/** Opens the temporary items.csv with its header row. */
-	private openCsv(): number {
-		mkdirSync(this.dir, { recursive: true });
-		const headers = [
-			'id',
-			'line',
-			'correct',
-			'error_step',
-			'error',
-			'duration_ms',
-			...this.steps.map((step) => `ms_${step}`),
-			'output',
-			'label',
-			'score'
-		];
-		const fd = openSync(this.partialCsv, 'w');
-		try {
-			writeSync(fd, headers.join(',') + '\n');
-		} catch (error) {
-			closeSync(fd);
-			throw error;
-		}
-		return fd;
-	}
+/** Writes `items.csv`, `summary.md` and `summary.html` under `<reportsDir>/run-<id>/`; returns that folder. */
+export function writeRunReport(db: Db, run: Run, pipeline: AnyPipeline, reportsDir: string): string {
+	const dir = path.resolve(reportsDir, `run-${run.id}`);
+	mkdirSync(dir, { recursive: true });
+	writeItemsCsv(db, run, pipeline, path.join(dir, 'items.csv'));
+	const tables = summaryTables(db, run, pipeline);
+	writeFileSync(path.join(dir, 'summary.md'), toMarkdown(run, tables));
+	writeFileSync(path.join(dir, 'summary.html'), toHtml(run, tables));
+	return dir;
 }

@@ -24,13 +24,13 @@ import {
 } from './dataset';
 import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
+import { runMetrics } from './metrics';
 import { defaultPipelineName } from '../pipeline';
 import { DEFAULT_REGISTRY, UnknownPipelineError, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
-import { runMetrics } from './metrics';
-import { RunReport } from './report';
+import { writeRunReport } from './report';
 import { ItemWriter } from './writer';
-import { type Chunk, ChunkPacker } from './chunks';
+import { ChunkPacker } from './chunks';
 
 /** Problems kept per run: enough to fix a file, bounded for a file that is not a dataset at all. */
 const MAX_PROBLEMS = 1000;
@@ -229,7 +229,6 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	const { options, run, dataset, finished } = session;
 	const { db, signal } = options;
 	const writer = new ItemWriter(db, run.id);
-	const runReport = new RunReport(db, run.id, session.pipeline, options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports');
 	const heartbeat = setInterval(() => updateRun(db, run.id, { heartbeatAt: new Date() }), HEARTBEAT_MS);
 	heartbeat.unref();
 
@@ -238,17 +237,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	const counters = { done: finished.size, errors: run.itemsErrors, problemLines: 0, sessionItems: 0 };
 	const inFlight = new Set<Promise<void>>();
 	/** Chunks whose worker died under them, one of their items perhaps the cause: run alone once the rest is done. */
-	const suspects: Chunk[] = [];
-	/** Chunks sent to the workers whose items are not all stored yet (suspects included). */
-	const unstored = new Set<Chunk>();
-	const packer = new ChunkPacker(options.chunkSize);
-	/** The line after the last dataset record read. */
-	let readAhead = 1;
-	/**
-	 * Every item on a line below this is stored, once the writer has flushed: the report may read that
-	 * far. (A suspect chunk holds it back until the suspects have run alone, at the end.)
-	 */
-	const storedBelow = () => Math.min(readAhead, packer.pendingLine ?? Infinity, ...[...unstored].map((chunk) => chunk.line));
+	const suspects: string[] = [];
 	let failure: unknown;
 	let interrupted = false;
 	const noteProblem = ({ line, message }: DatasetProblem) => {
@@ -258,7 +247,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	};
 	const sortedProblems = () => [...problems.values()].sort((x, y) => x.line - y.line);
 
-	const reportProgress = (stage: Progress['stage'] = 'items') => {
+	const report = (stage: Progress['stage'] = 'items') => {
 		const seconds = (performance.now() - started) / 1000;
 		const itemsPerSecond = seconds > 0 ? counters.sessionItems / seconds : 0;
 		const done = counters.done + counters.problemLines;
@@ -275,11 +264,11 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	};
 
 	const store = (results: EncodedRunItem[]) => {
-		if (writer.add(results)) runReport.readLinesBelow(storedBelow());
+		writer.add(results);
 		counters.done += results.length;
 		counters.sessionItems += results.length;
 		counters.errors += results.filter(encodedItemFailed).length;
-		reportProgress();
+		report();
 	};
 
 	/**
@@ -287,20 +276,13 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	 * did not load, the pool is closing) fails the run with nothing recorded for the chunk, so a resume
 	 * redoes it. Only the JSON text of the chunk stays referenced while it runs (see `ChunkTask.items`).
 	 */
-	const dispatch = (chunk: Chunk, onKilled: (error: unknown) => void) => {
-		unstored.add(chunk);
+	const dispatch = (items: string, onKilled: (error: unknown) => void) => {
 		const task = pool.piscina
-			.run({ flags: run.flags, items: chunk.items })
-			.then(
-				(results) => {
-					unstored.delete(chunk);
-					store(results);
-				},
-				(error: unknown) => {
-					if (pool.crash || !killedWorker(error)) return void (failure ??= pool.crash ?? error);
-					onKilled(error);
-				}
-			)
+			.run({ flags: run.flags, items })
+			.then(store, (error: unknown) => {
+				if (pool.crash || !killedWorker(error)) return void (failure ??= pool.crash ?? error);
+				onKilled(error);
+			})
 			.catch((error: unknown) => {
 				failure ??= error;
 			})
@@ -309,30 +291,23 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		return task;
 	};
 	// A worker holds two chunks (see openPool): when it dies, the items of both are suspects.
-	const dispatchChunk = (chunk: Chunk) => dispatch(chunk, () => suspects.push(chunk));
+	const dispatchChunk = (items: string) => dispatch(items, () => suspects.push(items));
 	/** Runs each suspect item with nothing else in the pool, so a worker that dies now died of that item. */
 	const runSuspectsAlone = async () => {
-		for (const suspect of suspects.splice(0)) {
-			for (const item of decodeItems(suspect.items)) {
-				if (signal?.aborted || failure || pool.crash) return;
-				const alone = { items: encodeItems([{ kind: 'item', ...item }]), line: item.line };
-				const killed = (error: unknown) => {
-					unstored.delete(alone);
-					store([encodeRunItem(crashedItem(item, error))]);
-				};
-				await Promise.race([dispatch(alone, killed), pool.crashed]);
-			}
-			unstored.delete(suspect);
+		for (const item of suspects.splice(0).flatMap(decodeItems)) {
+			if (signal?.aborted || failure || pool.crash) return;
+			const killed = (error: unknown) => store([encodeRunItem(crashedItem(item, error))]);
+			await Promise.race([dispatch(encodeItems([{ kind: 'item', ...item }]), killed), pool.crashed]);
 		}
 	};
 
 	try {
 		let records = 0;
+		const packer = new ChunkPacker(options.chunkSize);
 		for await (const record of readDataset(dataset)) {
 			failure ??= pool.crash;
 			if (signal?.aborted || failure || (run.itemLimit !== null && records >= run.itemLimit)) break;
 			records++;
-			readAhead = record.line + 1;
 			if (record.kind === 'problem') {
 				noteProblem(record);
 				continue;
@@ -350,7 +325,6 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 			// Backpressure: read no further ahead than the workers can take, so memory stays flat.
 			while (inFlight.size >= pool.size * 2 && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
 		}
-		readAhead = Infinity;
 		const last = packer.take();
 		if (last && !signal?.aborted && !failure) dispatchChunk(last);
 		while (inFlight.size && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
@@ -361,20 +335,20 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		writer.flush();
 		// Read here: a run whose every item is stored is done, even if Ctrl-C comes while the workers stop.
 		interrupted = Boolean(signal?.aborted);
-		// The report's last rows and summary still take a moment: say so rather than sit at 100%, here
-		// and on the pages (which count the malformed lines as handled too).
+		// A long run's metrics and report take seconds: say so rather than sit at 100%, here and on the
+		// pages (which count the malformed lines as handled too).
 		if (!failure && !interrupted) {
 			updateRun(db, run.id, { itemsEndedAt: new Date(), datasetProblems: sortedProblems() });
-			reportProgress('report');
+			report('report');
 		}
 	} catch (error) {
 		failure ??= error;
 	} finally {
 		clearInterval(heartbeat);
-		// Free the workers' memory before the report is finished.
+		// Free the workers' memory before the metrics and the report.
 		await pool.piscina.destroy();
 	}
-	return finish(session, runReport, {
+	return finish(session, {
 		durationMs: run.durationMs + (performance.now() - started),
 		datasetProblems: sortedProblems(),
 		failure,
@@ -389,7 +363,7 @@ interface SessionEnd {
 	interrupted: boolean;
 }
 
-function finish(session: Session, report: RunReport, end: SessionEnd): BatchOutcome {
+function finish(session: Session, end: SessionEnd): BatchOutcome {
 	const { db } = session.options;
 	const { done, errors } = countRunItems(db, session.run.id);
 	const common = {
@@ -399,24 +373,22 @@ function finish(session: Session, report: RunReport, end: SessionEnd): BatchOutc
 		datasetProblems: end.datasetProblems,
 		pid: null
 	};
-	const failed = (failure: unknown) => {
-		report.discard();
-		const message = failure instanceof Error ? failure.message : String(failure);
-		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure: message, endedAt: new Date() }) };
-	};
-	if (end.failure) return failed(end.failure);
-	if (end.interrupted) {
-		report.discard();
-		return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
+	if (end.failure) {
+		const failure = end.failure instanceof Error ? end.failure.message : String(end.failure);
+		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() }) };
 	}
+	if (end.interrupted) return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
 	const metrics = runMetrics(session.pipeline, iterateItemMeasures(db, session.run.id));
 	const ended = { ...common, status: 'done' as const, metrics, endedAt: new Date() };
+	let reportDir: string;
 	try {
 		// Written before the run is marked done: a run whose report could not be written stays
 		// resumable (failed), and its resume, with every item stored, only writes the report.
-		report.finish({ ...session.run, ...ended });
+		const reportsDir = session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports';
+		reportDir = writeRunReport(db, { ...session.run, ...ended }, session.pipeline, reportsDir);
 	} catch (error) {
-		return failed(`could not write the report: ${error instanceof Error ? error.message : String(error)}`);
+		const failure = `could not write the report: ${error instanceof Error ? error.message : String(error)}`;
+		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() }) };
 	}
-	return { run: updateRun(db, session.run.id, ended), reportDir: report.dir };
+	return { run: updateRun(db, session.run.id, ended), reportDir };
 }

@@ -16,12 +16,9 @@ export class ItemWriter {
 		private readonly maxWaitMs = 250
 	) {}
 
-	/** Buffers the results; true when that wrote the buffer out. */
-	add(results: EncodedRunItem[]): boolean {
+	add(results: EncodedRunItem[]): void {
 		this.buffer.push(...results);
-		if (this.buffer.length < this.maxRows && performance.now() - this.lastFlush < this.maxWaitMs) return false;
-		this.flush();
-		return true;
+		if (this.buffer.length >= this.maxRows || performance.now() - this.lastFlush >= this.maxWaitMs) this.flush();
 	}
 
 	flush(): void {

@@ -106,7 +106,7 @@ describe('npm run batch', () => {
 		expect(
 			db.$client.prepare('select count(*) as n, count(distinct item_id) as d from run_items where run_id = ?').get(runId)
 		).toEqual({ n: 30_000, d: 30_000 });
-		// The killed session's half-written items.csv is gone; the resumed one's holds every item.
+		// One report, with the items of both sessions.
 		const reportDir = path.join(env.CONVINCE_REPORTS, `run-${runId}`);
 		expect(readdirSync(reportDir).sort()).toEqual(['items.csv', 'summary.html', 'summary.md']);
 		expect(readFileSync(path.join(reportDir, 'items.csv'), 'utf8').trim().split('\n')).toHaveLength(30_001);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../db/client';
 import { encodeRunItem, saveRunItems } from '../../../db/queries/items';
 import { createRun, getRun } from '../../../db/queries/runs';
-import { RunReport } from '../../../server/batch/report';
+import { writeRunReport } from '../../../server/batch/report';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-report-'));
@@ -43,9 +43,8 @@ describe('run report', () => {
 		);
 		saveRunItems(db, run.id, items, new Date());
 
-		const report = new RunReport(db, run.id, wordcount, path.join(scratch, 'reports'));
-		report.finish(getRun(db, run.id)!);
-		const summary = readFileSync(path.join(report.dir, 'summary.md'), 'utf8');
+		const dir = writeRunReport(db, getRun(db, run.id)!, wordcount, path.join(scratch, 'reports'));
+		const summary = readFileSync(path.join(dir, 'summary.md'), 'utf8');
 		expect(summary).toContain('## Confusion matrix: spam');
 		expect(summary).toContain('|  | actual spam | actual not spam |');
 		expect(summary).toContain('| predicted spam | 1 | 2 |');
