@@ -9,6 +9,24 @@ export const REST_BASE_PATH = '/api/v1';
 
 type ExampleObject = { summary: string; value: unknown };
 
+/** The first non-blank text in a value, depth first: what tells a step's examples apart. */
+function firstText(value: unknown): string | undefined {
+	if (typeof value === 'string') return value.trim() || undefined;
+	if (value === null || typeof value !== 'object') return undefined;
+	for (const inner of Object.values(value)) {
+		const text = firstText(inner);
+		if (text) return text;
+	}
+	return undefined;
+}
+
+/** A step example's summary in the docs' example picker, e.g. `spam: "Get your FREE credit report now!!!"`. */
+function stepExampleSummary(step: string, input: unknown, index: number): string {
+	const text = firstText(input)?.replace(/\s+/g, ' ');
+	if (!text) return `${step} example ${index + 1}`;
+	return `${step}: "${text.length > 60 ? `${text.slice(0, 59)}…` : text}"`;
+}
+
 /** Realistic request bodies per operation id, from the pipeline's and each step's own examples. */
 function requestExamples(pipeline: AnyPipeline): Record<string, Record<string, ExampleObject>> {
 	const pipelineExamples = (pipeline.examples ?? []).map((example, index) => [
@@ -20,7 +38,7 @@ function requestExamples(pipeline: AnyPipeline): Record<string, Record<string, E
 		Object.fromEntries(
 			(step.examples ?? []).map((input, index) => [
 				`example${index + 1}`,
-				{ summary: `${step.name} example ${index + 1}`, value: { input, debug: false } }
+				{ summary: stepExampleSummary(step.name, input, index), value: { input, debug: false } }
 			])
 		)
 	]);
