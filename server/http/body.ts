@@ -1,10 +1,14 @@
 import { TRPCError } from '@trpc/server';
 
+/** A Content-Type whose charset parameter names something other than UTF-8, the only charset of JSON. */
+export function declaresOtherCharset(contentType: string | null): boolean {
+	const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
+	return charset !== undefined && !/^utf-?8$/i.test(charset);
+}
+
 /** JSON as RFC 8259 has it: `application/json`, UTF-8 (a charset parameter, if any, must say so). */
 export function isJson(contentType: string | null): boolean {
-	if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) return false;
-	const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
-	return charset === undefined || /^utf-?8$/i.test(charset);
+	return /^application\/json\s*(;|$)/i.test(contentType ?? '') && !declaresOtherCharset(contentType);
 }
 
 function tooLarge(maxBytes: number): TRPCError {

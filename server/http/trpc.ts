@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { App } from '../app';
 import { logInternalError } from '../errors';
-import { isJson, limitRequestBody } from './body';
+import { declaresOtherCharset, limitRequestBody } from './body';
 import { statusHeaders } from './results';
 
 export const TRPC_ENDPOINT = '/api/trpc';
@@ -16,7 +16,7 @@ export function handleTrpcRequest(app: App, request: Request): Promise<Response>
 		createContext: () => {
 			// tRPC itself refuses other media types, but would read a Latin-1 body as UTF-8.
 			const contentType = request.headers.get('content-type');
-			if (request.method === 'POST' && /^application\/json\b/i.test(contentType ?? '') && !isJson(contentType))
+			if (request.method === 'POST' && declaresOtherCharset(contentType))
 				throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: `Send the body as UTF-8 JSON (got "${contentType}")` });
 			return app.contextFor(request);
 		},
