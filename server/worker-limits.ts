@@ -19,8 +19,9 @@ export function workerHeapMbFromEnv(value = process.env.CONVINCE_WORKER_HEAP_MB)
 /**
  * Caps the young generation too, whose default can grow with the machine's memory, at V8's usual
  * 48 MB (two 16 MB semi-spaces, what the main thread gets here). Smaller, it is collected more often:
- * at 16 MB two batch workers spent ~5% more CPU per item (six of six interleaved runs) and ran 10%
- * slower over 100,000 items, for 28 MB less peak RSS (407 vs 435 MB); at 8 MB a fifth of the throughput went.
+ * at 16 MB two batch workers spent ~5% more CPU per item than at 64 MB (in six of six interleaved
+ * pairs) and took 86 s instead of 79 s over 100,000 items (against 48 MB), for 28 MB less peak RSS
+ * (407 vs 435 MB); at 8 MB a fifth of the throughput went.
  */
 export function workerResourceLimits(heapMb = workerHeapMbFromEnv()) {
 	return { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 48 };
