@@ -56,25 +56,23 @@ export function createNodeFastPath(app: App): NodeFastPath {
 	const callOperation = createOperationCaller(app);
 	const { maxBodyBytes } = app.config;
 
-	function operationTaking(request: IncomingMessage): Operation | undefined {
-		const { method, url, headers } = request;
-		if (!method || !BODY_METHODS.has(method) || !url) return undefined;
+	function operationTaking(request: IncomingMessage, pathname: string): Operation | undefined {
+		const { method, headers } = request;
+		if (!method || !BODY_METHODS.has(method)) return undefined;
 		if (headers['content-type']?.toLowerCase() !== 'application/json' || headers['transfer-encoding'] !== undefined)
 			return undefined;
 		const length = headers['content-length'];
 		if (length === undefined || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return undefined;
-		const pathname = pathnameOf(url);
 		return PLAIN_PATH.test(pathname) ? findOperation(operations, method, pathname) : undefined;
 	}
 
-	function answer(operation: Operation, request: IncomingMessage, response: ServerResponse): void {
+	function answer(operation: Operation, pathname: string, request: IncomingMessage, response: ServerResponse): void {
 		readBody(request, (body) => {
 			const respond = (result: ApiResult) => send(response, result);
 			void recover(
 				() => {
 					const parsed = parseJsonText(utf8.decode(body));
 					if (!parsed.ok) return respond(parsed.result);
-					const pathname = pathnameOf(request.url ?? '');
 					return andThen(callOperation(operation, pathname, parsed.value, request.headers.authorization ?? null), respond);
 				},
 				(error) => {
@@ -87,12 +85,12 @@ export function createNodeFastPath(app: App): NodeFastPath {
 	}
 
 	return (request, response) => {
-		const operation = operationTaking(request);
+		const pathname = pathnameOf(request.url ?? '');
+		const operation = operationTaking(request, pathname);
 		if (operation) {
-			answer(operation, request, response);
+			answer(operation, pathname, request, response);
 			return true;
 		}
-		const pathname = pathnameOf(request.url ?? '');
 		if (!isApiPath(pathname) || decodes(pathname)) return false;
 		// SvelteKit answers a path it cannot decode with its HTML error page; an API client gets JSON.
 		request.resume().on('end', () => send(response, undecodablePath(pathname)));

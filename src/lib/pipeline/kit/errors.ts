@@ -55,15 +55,20 @@ export class OutputError extends Error {
  */
 export class LoadError extends Error {
 	override readonly name = 'LoadError';
-	/** What could not load, for messages: `Step "similar"`, or `The pipeline`. */
-	readonly what: string;
 	constructor(
 		/** The step that could not load; absent when the pipeline's own load failed. */
 		readonly step: string | undefined,
 		readonly cause: unknown
 	) {
-		const what = step ? `Step "${step}"` : 'The pipeline';
-		super(`${what} could not load: ${cause instanceof Error ? cause.message : String(cause)}`);
-		this.what = what;
+		super(`${loadSubject(step)} could not load: ${cause instanceof Error ? cause.message : String(cause)}`);
 	}
+
+	/** What could not load, for messages: `Step "similar"`, or `The pipeline`. */
+	get what(): string {
+		return loadSubject(this.step);
+	}
+}
+
+function loadSubject(step: string | undefined): string {
+	return step ? `Step "${step}"` : 'The pipeline';
 }
