@@ -32,9 +32,13 @@ export function prepareArtifacts(pipeline = testPipeline): void {
 	run('node', ['scripts/train.mjs']);
 }
 
-/** Production build into `buildDir`, a folder of its own so it never collides with a developer's build. */
+/**
+ * Production build into `buildDir`, a folder of its own so it never collides with a developer's build.
+ * NODE_ENV as `npm run build` has it: vitest sets it to "test", and Vite then resolves packages' development
+ * builds (Svelte's and SvelteKit's dev runtimes, with their checks and warnings) into the bundle.
+ */
 export function buildApp(buildDir: string): void {
-	run('npx', ['vite', 'build', '--logLevel', 'error'], { CONVINCE_BUILD_DIR: buildDir });
+	run('npx', ['vite', 'build', '--logLevel', 'error'], { CONVINCE_BUILD_DIR: buildDir, NODE_ENV: 'production' });
 }
 
 async function freePort(): Promise<number> {
