@@ -140,6 +140,46 @@ describe('run page', () => {
 		await page.context().close();
 	});
 
+	it('keeps what was typed, ticked and chosen before the page came alive, and runs it', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		// The app's scripts held back: only the server-rendered form is there, as on a slow connection.
+		let release = () => {};
+		const released = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/_app/immutable/**/*.js', async (route) => {
+			await released;
+			await route.continue();
+		});
+		await page.goto(`${baseUrl}/`, { waitUntil: 'domcontentloaded' });
+		const text = page.locator('textarea').first();
+		const field = ((await text.getAttribute('name')) ?? '').replace(/^input\./, '');
+		await text.fill(scenario.hostileInput);
+		const box = page.locator(`input[name="flags.${toggled}"]`);
+		const wasOn = await box.isChecked();
+		await box.setChecked(!wasOn);
+		const choice = page.locator('select[name^="flags."]').first();
+		const chosen = (await choice.count()) ? await choice.locator('option:not(:checked)').last().getAttribute('value') : null;
+		if (chosen !== null) await choice.selectOption(chosen);
+
+		release();
+		// SvelteKit writes its history entry as it starts, then hydrates.
+		await page.waitForFunction(() => (history.state as Record<string, unknown> | null)?.['sveltekit:history'] !== undefined);
+		await page.waitForLoadState('networkidle');
+		expect(await text.inputValue()).toBe(scenario.hostileInput.replaceAll('\r\n', '\n'));
+		expect(await box.isChecked()).toBe(!wasOn);
+		if (chosen !== null) expect(await choice.inputValue()).toBe(chosen);
+
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await page.waitForURL((url) => url.searchParams.has('input'));
+		await page.locator('[data-testid=summary]').waitFor();
+		const input = JSON.parse(new URL(page.url()).searchParams.get('input') ?? '{}') as Record<string, string>;
+		expect(input[field]?.replaceAll('\r\n', '\n')).toBe(scenario.hostileInput.replaceAll('\r\n', '\n'));
+		expect(flagsOf(page)[toggled]).toBe(!wasOn);
+		if (chosen !== null) expect(String(flagsOf(page)[(await choice.getAttribute('name'))!.slice('flags.'.length)])).toBe(chosen);
+		await expectClean(watched);
+		await page.context().close();
+	});
+
 	it('places bad flags from a link beside their field, and never shows a blank page', async () => {
 		const watched = await watchedPage(chromium);
 		const { page } = watched;
