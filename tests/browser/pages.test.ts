@@ -160,6 +160,9 @@ describe('run page', () => {
 		const choice = page.locator('select[name^="flags."]').first();
 		const chosen = (await choice.count()) ? await choice.locator('option:not(:checked)').last().getAttribute('value') : null;
 		if (chosen !== null) await choice.selectOption(chosen);
+		const search = page.locator('#picker-query');
+		const searching = (await search.count()) > 0;
+		if (searching) await search.fill('prize');
 
 		release();
 		// SvelteKit writes its history entry as it starts, then hydrates.
@@ -168,6 +171,7 @@ describe('run page', () => {
 		expect(await text.inputValue()).toBe(scenario.hostileInput.replaceAll('\r\n', '\n'));
 		expect(await box.isChecked()).toBe(!wasOn);
 		if (chosen !== null) expect(await choice.inputValue()).toBe(chosen);
+		if (searching) expect(await search.inputValue()).toBe('prize');
 
 		await page.getByRole('button', { name: 'Run', exact: true }).click();
 		await page.waitForURL((url) => url.searchParams.has('input'));
@@ -176,6 +180,38 @@ describe('run page', () => {
 		expect(input[field]?.replaceAll('\r\n', '\n')).toBe(scenario.hostileInput.replaceAll('\r\n', '\n'));
 		expect(flagsOf(page)[toggled]).toBe(!wasOn);
 		if (chosen !== null) expect(String(flagsOf(page)[(await choice.getAttribute('name'))!.slice('flags.'.length)])).toBe(chosen);
+		await expectClean(watched);
+		await page.context().close();
+	});
+
+	it('shows the flags of the run in view when going back and forward', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await page.goto(`${baseUrl}/`);
+		await page.locator('textarea').first().fill(scenario.hostileInput);
+		const box = page.locator(`input[name="flags.${toggled}"]`);
+		const choice = page.locator('select[name^="flags."]').first();
+		const hasChoice = (await choice.count()) > 0;
+		const controls = async () => [await box.isChecked(), hasChoice ? await choice.inputValue() : null];
+		const run = async () => {
+			const before = page.url();
+			await page.getByRole('button', { name: 'Run', exact: true }).click();
+			await page.waitForURL((url) => url.href !== before && url.searchParams.has('input'));
+			await page.locator('[data-testid=summary]').waitFor();
+		};
+		await run();
+		const first = await controls();
+		await box.setChecked(!first[0]);
+		if (hasChoice) await choice.selectOption((await choice.locator('option:not(:checked)').last().getAttribute('value')) ?? '');
+		await run();
+		const second = await controls();
+		expect(second).not.toEqual(first);
+
+		const loaded = () => page.waitForResponse((response) => response.url().includes('__data.json'));
+		await Promise.all([loaded(), page.goBack()]);
+		await expect.poll(controls).toEqual(first);
+		await Promise.all([loaded(), page.goForward()]);
+		await expect.poll(controls).toEqual(second);
 		await expectClean(watched);
 		await page.context().close();
 	});
