@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Manifest } from '../../src/lib/pipeline/kit';
 import { type TestServer, startTestServer, testPipeline } from '../setup/server';
 import { type WatchedPage, openBrowser, screenshot, watchedPage } from './browser';
+import { MAX_LINK_CHARS } from '../../src/lib/ui/links';
 import { HOSTILE_MAIL, HOSTILE_TEXT, WORDCOUNT_DATASET } from './fixtures';
 
 /**
@@ -46,6 +47,8 @@ const stepCards = (page: Page) =>
 	page
 		.locator('article.step-card')
 		.evaluateAll((cards) => cards.map((card) => [(card as HTMLElement).dataset.step, (card as HTMLElement).dataset.status]));
+/** Typed input too long for a link: the form runs it in place, the address still naming what it loaded. */
+const LONG_DRAFT = `${scenario.hostileInput}\n${'draft '.repeat(MAX_LINK_CHARS / 5)}`.replaceAll('\r\n', '\n');
 const summaryText = (page: Page) => page.locator('[data-testid=summary] dl').innerText();
 const flagsOf = (page: Page) => JSON.parse(new URL(page.url()).searchParams.get('flags') ?? '{}') as Record<string, unknown>;
 
@@ -213,6 +216,72 @@ describe('run page', () => {
 		await Promise.all([loaded(), page.goForward()]);
 		await expect.poll(controls).toEqual(second);
 		await expectClean(watched);
+		await page.context().close();
+	});
+
+	it('keeps a draft while the picker searches, and shows no sample beside typed input run in place', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await pickSample(page);
+		const text = page.locator('textarea').first();
+		await text.fill(LONG_DRAFT);
+		await page.locator('#picker-query').fill('no-such-words');
+		await page.getByRole('button', { name: 'Search' }).click();
+		await page.waitForURL((url) => url.searchParams.get('q') === 'no-such-words');
+		expect(await text.inputValue()).toBe(LONG_DRAFT);
+
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await page.getByText('too long to put in a link').waitFor();
+		expect(await page.locator('.loaded').count()).toBe(0);
+		expect(await page.locator('.expected').count()).toBe(0);
+		expect(await page.getByRole('link', { name: 'Compare under other flags' }).count()).toBe(0);
+		expect(await text.inputValue()).toBe(LONG_DRAFT);
+		await expectClean(watched);
+		await page.context().close();
+	});
+
+	it('shows a refused form in place of the earlier result', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await pickSample(page);
+		if (bounded) {
+			await page.locator('textarea').first().fill(LONG_DRAFT);
+			// As a client that skips the browser's own check of the number's minimum.
+			await page.locator('form.run-form').evaluate((form) => ((form as HTMLFormElement).noValidate = true));
+			await page.locator(`input[name="flags.${bounded.name}"]`).fill(String(bounded.minimum - 1));
+			await page.getByRole('button', { name: 'Run', exact: true }).click();
+			await page.locator(`#field-flags-${bounded.name}-error`).waitFor();
+			expect(await page.locator('[data-testid=summary]').count()).toBe(0);
+			expect(await page.locator('[data-testid=share-link]').count()).toBe(0);
+		}
+		await page.context().close();
+	});
+
+	it('drops the answer of a run when the user has opened a sample meanwhile', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await page.goto(`${baseUrl}/?browse=${encodeURIComponent(scenario.dataset)}`);
+		const text = page.locator('textarea').first();
+		await text.fill(LONG_DRAFT);
+		let answered = () => {};
+		const answer = new Promise<void>((resolve) => (answered = resolve));
+		await page.route('**/?/run', async (route) => {
+			const response = await route.fetch();
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			await route.fulfill({ response });
+			answered();
+		});
+		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		const sample = page.locator('[data-sample]').first();
+		const id = (await sample.getAttribute('data-sample')) ?? '';
+		await sample.click();
+		await page.waitForURL((url) => url.searchParams.get('id') === id);
+		await page.locator('.loaded').waitFor();
+		await answer;
+		await page.waitForTimeout(300);
+		expect(await page.locator('.loaded').innerText()).toContain(id);
+		expect(await text.inputValue()).not.toBe(LONG_DRAFT);
+		expect(await page.getByText('too long to put in a link').count()).toBe(0);
 		await page.context().close();
 	});
 

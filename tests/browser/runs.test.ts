@@ -111,6 +111,38 @@ describe('/runs', () => {
 		await expectClean(watched);
 		await page.context().close();
 	});
+
+	it('compares two runs without JavaScript, keeping a lone tick the server refused', async () => {
+		const watched = await watchedPage(chromium, { javaScriptEnabled: false });
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/runs`);
+		await page.getByRole('checkbox', { name: /baseline/ }).check();
+		await page.getByRole('button', { name: 'Compare selected' }).click();
+		await page.waitForURL(/\/runs\?run=1$/);
+		expect(await page.getByRole('alert').innerText()).toContain('1 ticked');
+		expect(await page.getByRole('checkbox', { name: /baseline/ }).isChecked()).toBe(true);
+		await page.getByRole('checkbox', { name: /strict/ }).check();
+		await page.getByRole('button', { name: 'Compare selected' }).click();
+		await page.waitForURL(/\/runs\/compare\?a=1&b=2$/);
+		await page.context().close();
+	});
+
+	it('keeps filters chosen but not yet applied while a running run refreshes', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		updateRun(db, running, { itemsDone: 2, datasetProblems: [], itemsEndedAt: null, heartbeatAt: new Date() });
+		await page.goto(`${server.baseUrl}/runs/${running}`);
+		await page.waitForLoadState('networkidle');
+		const show = page.getByLabel('Show');
+		await show.selectOption('errors');
+		const progress = page.getByRole('progressbar', { name: 'Progress' });
+		expect(await progress.getAttribute('value')).toBe('2');
+		updateRun(db, running, { itemsDone: 5, heartbeatAt: new Date() });
+		await expect.poll(() => progress.getAttribute('value'), { timeout: 10_000 }).toBe('5');
+		expect(await show.inputValue()).toBe('errors');
+		await expectClean(watched);
+		await page.context().close();
+	});
 });
 
 describe('/runs/compare', () => {

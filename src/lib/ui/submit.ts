@@ -17,15 +17,20 @@ function failureText(status: number | undefined, error: unknown): string {
 /**
  * Submits a debug form in place, keeping what was typed. When the request itself fails (a body over the
  * server's limit answers 413), the form stays as it was and says why, instead of the page giving way to
- * the error page and the input being lost. `submission` is the page's $state.
+ * the error page and the input being lost. An answer that comes after the user has gone to another
+ * page is dropped. `submission` is the page's $state.
  */
 export function submitInPlace(submission: Submission): SubmitFunction {
 	return () => {
 		submission.running = true;
 		submission.failure = undefined;
+		const submittedAt = location.href;
 		return async ({ result, update }) => {
-			if (result.type === 'error') submission.failure = failureText(result.status, result.error);
-			else await update({ reset: false });
+			// Unless the user went to another page meanwhile (a sample, say), which the answer would replace.
+			if (location.href === submittedAt) {
+				if (result.type === 'error') submission.failure = failureText(result.status, result.error);
+				else await update({ reset: false });
+			}
 			submission.running = false;
 		};
 	};

@@ -18,6 +18,7 @@ export const load = (async ({ url }) => {
 	return {
 		runs,
 		primaryMetrics,
+		picked,
 		pickError: picked.length ? `Tick exactly two runs to compare (${picked.length} ticked).` : undefined
 	};
 }) satisfies PageServerLoad;
