@@ -39,7 +39,8 @@ if (!existsSync('build/index.js') || statSync('build/index.js').mtimeMs < Math.m
 	await $`npx vite build`;
 }
 
-const env = { ...process.env, NODE_ENV: 'production', PORT: port, ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}` };
+// No ORIGIN by default: the server takes each request's own address, so the pages work from any name of this machine.
+const env = { ...process.env, NODE_ENV: 'production', PORT: port };
 const server = $({ env, stdio: 'inherit' })`node server/serve.js build`;
 console.log(`convince: http://localhost:${port}  (API docs: http://localhost:${port}/docs)`);
 if (!args['no-seed'] && existsSync('scripts/seed.mjs')) {

@@ -3,7 +3,8 @@
 // SvelteKit's handler. Both live in the SvelteKit bundle, on one app instance (models, database).
 // Usage: node server/serve.js [build dir]   (else CONVINCE_BUILD_DIR, else build)
 // Environment as adapter-node's: PORT, HOST, SOCKET_PATH, ORIGIN, KEEP_ALIVE_TIMEOUT, HEADERS_TIMEOUT,
-// SHUTDOWN_TIMEOUT (and BODY_SIZE_LIMIT, XFF_DEPTH... read by the handler itself).
+// SHUTDOWN_TIMEOUT (and BODY_SIZE_LIMIT, XFF_DEPTH... read by the handler itself). Without ORIGIN, a
+// request's origin is http:// and its Host header (behind a TLS proxy: set ORIGIN or PROTOCOL_HEADER).
 import http from 'node:http';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +30,13 @@ async function load(file) {
 // As the build's own index.js: instrumentation first (it sets BODY_SIZE_LIMIT before the handler reads it).
 if (existsSync(path.join(buildDir, 'instrumentation.server.js'))) await load('instrumentation.server.js');
 const { env, timeout_env } = await load('env.js');
+// Without ORIGIN, adapter-node builds a request's origin from its Host header and PROTOCOL_HEADER, and
+// takes the protocol to be https when that header is absent: a page's form posted over plain HTTP (from
+// http://127.0.0.1:3000, or the machine's address on another one) then failed the cross-site check.
+// This server speaks plain HTTP, so it says so on every request, unless ORIGIN or a proxy's header is set.
+const PLAIN_HTTP_HEADER = 'x-convince-protocol';
+const sayPlainHttp = !env('ORIGIN', '') && !env('PROTOCOL_HEADER', '');
+if (sayPlainHttp) process.env.PROTOCOL_HEADER = PLAIN_HTTP_HEADER;
 // Importing the handler runs SvelteKit's `init` hook (src/hooks.server.ts), which publishes the fast path.
 const { handler } = await load('handler.js');
 /** @type {((request: http.IncomingMessage, response: http.ServerResponse) => boolean) | undefined} */
@@ -52,6 +60,8 @@ function sveltekit(request, response) {
 }
 
 const server = http.createServer((request, response) => {
+	// Set whatever the client sent: only this server may speak for the connection.
+	if (sayPlainHttp) request.headers[PLAIN_HTTP_HEADER] = 'http';
 	if (!fastPath?.(request, response)) sveltekit(request, response);
 });
 const keepAliveTimeout = timeout_env('KEEP_ALIVE_TIMEOUT');

@@ -115,7 +115,6 @@ export async function startTestServer({
 			NODE_ENV: 'production',
 			HOST: '127.0.0.1',
 			PORT: String(port),
-			ORIGIN: baseUrl,
 			CONVINCE_DB: path.join(dataDir, 'convince.db'),
 			CONVINCE_PIPELINE: testPipeline,
 			// A key from the developer's shell must not turn the open test server into a keyed one.
