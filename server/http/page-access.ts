@@ -15,12 +15,14 @@ export function needsSignIn(app: App, pathname: string, signedIn: boolean): bool
 
 /**
  * Where a sign-in returns to: a path on this site only. Resolved as browsers resolve a Location, which
- * drop tabs and line breaks, so neither "//host" nor "/\t/host" leads elsewhere.
+ * drop tabs and line breaks, so neither "//host" nor "/\t/host" leads elsewhere; and the resolved path
+ * checked again, since removing dot segments can leave one that names another host ("/.//host").
  */
 export function localPath(next: string | null | undefined, site: URL): string {
 	if (!next?.startsWith('/')) return '/';
 	const target = new URL(next, site);
-	return target.origin === site.origin ? target.pathname + target.search + target.hash : '/';
+	const path = target.pathname + target.search + target.hash;
+	return target.origin === site.origin && new URL(path, site).origin === site.origin ? path : '/';
 }
 
 /** The sign-in page, returning to `url` (with its query for a page, without the action for a form). */

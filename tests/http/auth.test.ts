@@ -132,6 +132,9 @@ describe('pages with CONVINCE_API_KEY set', () => {
 		const cookie = setCookie.split(';')[0];
 
 		expect((await page('/runs', { headers: { cookie } })).status).toBe(200);
+		// Signed in, the sign-in page sends straight on: never to another site, dot segments and all.
+		const onward = await page(`/signin?next=${encodeURIComponent('/.//evil.example')}`, { headers: { cookie } });
+		expect([onward.status, onward.headers.get('location')]).toEqual([303, '/']);
 		expect((await page('/runs', { headers: { cookie: `${cookie}x` } })).status).toBe(303);
 		expect((await call('/api/v1/health', { headers: { cookie } }, keyed.baseUrl)).status).toBe(401);
 

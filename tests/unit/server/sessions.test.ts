@@ -48,6 +48,10 @@ describe('sign-in paths', () => {
 			'/\t/evil.example',
 			'/\n/evil.example',
 			'/\r\n/evil.example',
+			// Dot segments removed, these paths would read "//evil.example".
+			'/.//evil.example',
+			'/x/..//evil.example',
+			'/a/%2e%2e//evil.example',
 			'https://evil.example',
 			'runs',
 			'',
