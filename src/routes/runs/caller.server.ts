@@ -29,7 +29,8 @@ export function queryInput(params: URLSearchParams, names: string[]): Record<str
 	for (const name of names) {
 		const value = params.get(name);
 		if (value === null || value === '') continue;
-		input[name] = /^\d+$/.test(value) ? Number(value) : value;
+		// Negative and fractional numbers too, so that the procedure names what is wrong with them ("too small").
+		input[name] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 	}
 	return input;
 }

@@ -36,6 +36,14 @@ async function redirectOf(action: () => Promise<unknown>): Promise<string> {
 	throw new Error('expected a redirect');
 }
 
+describe('runs pages', () => {
+	it('read negative and fractional query numbers as numbers, so the procedure names the bound', async () => {
+		const { queryInput } = await import('../../../src/routes/runs/caller.server');
+		const params = new URLSearchParams('offset=-1&a=2.5&kind=changed&b=');
+		expect(queryInput(params, ['offset', 'a', 'b', 'kind'])).toEqual({ offset: -1, a: 2.5, kind: 'changed' });
+	});
+});
+
 describe('run page', () => {
 	it('runs the sample a link names, with the flags it names, through the API key-protected caller', async () => {
 		const { load } = await runPage();
@@ -178,6 +186,9 @@ describe('step page', () => {
 			url: at(`/steps/count?input=${encodeURIComponent('{"tokens":"a"}')}`)
 		} as Event);
 		expect(bad.error?.issues?.[0].path).toEqual(['input', 'tokens']);
+		const missing = await load({ params: { name: 'count' }, url: at('/steps/count?example=99') } as Event);
+		expect(missing.error?.message).toMatch(/^Step "count" has no example number 99 \(it has \d+\)$/);
+		expect(missing.result).toBeUndefined();
 		await expect(load({ params: { name: 'nope' }, url: at('/steps/nope') } as Event)).rejects.toMatchObject({
 			status: 404,
 			body: { message: expect.stringContaining('tokens, count, verdict') }

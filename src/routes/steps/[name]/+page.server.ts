@@ -22,10 +22,13 @@ export const load = (async ({ params, url }) => {
 	const step = stepOf(manifest, params.name);
 	const linkIssues: Issue[] = [];
 	const source = readSource(url.searchParams, linkIssues);
-	const input = source && 'input' in source ? source.input : step.examples[source && 'example' in source ? source.example : 0];
+	const example = source && 'example' in source ? source.example : 0;
+	const input = source && 'input' in source ? source.input : step.examples[example];
 	const linkError: PageError | undefined = linkIssues.length
 		? { kind: 'input', message: 'This link does not describe a run.', issues: linkIssues }
-		: undefined;
+		: source && 'example' in source && input === undefined
+			? { kind: 'input', message: `Step "${step.name}" has no example number ${example} (it has ${step.examples.length})` }
+			: undefined;
 	if (!source || linkError) return { step, input, error: linkError, result: undefined };
 	const outcome = await attempt(`steps.${step.name}`, () => caller.steps[step.name]({ input, debug: true }));
 	return {
