@@ -342,6 +342,10 @@ describe('run page', () => {
 		release();
 		await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
 		await page.locator('[data-testid=summary]').waitFor();
+		// What a screen reader announces is one short line, not the whole result.
+		await expect.poll(() => page.locator('.result [role=status]').innerText()).toMatch(/^Done in \S+/);
+		const live = await page.locator('[aria-live], [role=status], [role=alert]').allInnerTexts();
+		for (const text of live) expect(text.length).toBeLessThan(200);
 		await page.context().close();
 	});
 
