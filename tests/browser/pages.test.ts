@@ -385,6 +385,19 @@ describe('run page', () => {
 		await page.keyboard.press('Enter');
 		await page.waitForURL(() => flagsOf(page)[toggled] === !wasOn);
 		await page.locator('[data-testid=summary]').waitFor();
+		// The keyboard focus comes back to Run, not the top of the page; after a refusal, to the field.
+		const focused = () =>
+			page.evaluate(() => (document.activeElement as HTMLElement | null)?.id || document.activeElement?.textContent?.trim());
+		await expect.poll(focused).toBe('Run');
+		if (bounded) {
+			const field = page.locator(`input[name="flags.${bounded.name}"]`);
+			await page.locator('textarea').first().fill(LONG_DRAFT);
+			await page.locator('form.run-form').evaluate((form) => ((form as HTMLFormElement).noValidate = true));
+			await field.fill(String(bounded.minimum - 1));
+			await field.press('Enter');
+			await page.locator(`#field-flags-${bounded.name}-error`).waitFor();
+			await expect.poll(focused).toBe(`field-flags-${bounded.name}`);
+		}
 		await expectClean(watched);
 		await page.context().close();
 	});

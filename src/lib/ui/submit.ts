@@ -1,4 +1,5 @@
 import type { SubmitFunction } from '@sveltejs/kit';
+import { tick } from 'svelte';
 
 /** What a debug form's submission is doing: its button says running, its error line says why it failed. */
 export interface Submission {
@@ -21,17 +22,31 @@ function failureText(status: number | undefined, error: unknown): string {
  * page is dropped. `submission` is the page's $state.
  */
 export function submitInPlace(submission: Submission): SubmitFunction {
-	return () => {
+	return ({ formElement, submitter }) => {
 		submission.running = true;
 		submission.failure = undefined;
 		const submittedAt = location.href;
 		return async ({ result, update }) => {
 			// Unless the user went to another page meanwhile (a sample, say), which the answer would replace.
-			if (location.href === submittedAt) {
+			const stayed = location.href === submittedAt;
+			if (stayed) {
 				if (result.type === 'error') submission.failure = failureText(result.status, result.error);
 				else await update({ reset: false });
 			}
 			submission.running = false;
+			if (stayed) await refocus(formElement, submitter);
 		};
 	};
+}
+
+/**
+ * Disabled while it ran, the submit button lost the keyboard focus (and a navigation puts it on the
+ * page's top): it goes back to the button, or to the first field the answer marks invalid. Not when
+ * the user has focused something else meanwhile.
+ */
+async function refocus(form: HTMLFormElement, submitter: HTMLElement | null): Promise<void> {
+	await tick();
+	if (document.activeElement && document.activeElement !== document.body) return;
+	const target = form.querySelector<HTMLElement>('[aria-invalid="true"]') ?? submitter;
+	if (target?.isConnected) target.focus();
 }
