@@ -60,9 +60,10 @@ function sveltekit(request, response) {
 }
 
 const server = http.createServer((request, response) => {
+	if (fastPath?.(request, response)) return;
 	// Set whatever the client sent: only this server may speak for the connection.
 	if (sayPlainHttp) request.headers[PLAIN_HTTP_HEADER] = 'http';
-	if (!fastPath?.(request, response)) sveltekit(request, response);
+	sveltekit(request, response);
 });
 const keepAliveTimeout = timeout_env('KEEP_ALIVE_TIMEOUT');
 if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout * 1000;
