@@ -33,7 +33,7 @@ const { env, timeout_env } = await load('env.js');
 // Without ORIGIN, adapter-node builds a request's origin from its Host header and PROTOCOL_HEADER, and
 // takes the protocol to be https when that header is absent: a page's form posted over plain HTTP (from
 // http://127.0.0.1:3000, or the machine's address on another one) then failed the cross-site check.
-// This server speaks plain HTTP, so it says so on every request, unless ORIGIN or a proxy's header is set.
+// This server speaks plain HTTP, so it says so on each request for SvelteKit, unless ORIGIN or a proxy's header is set.
 const PLAIN_HTTP_HEADER = 'x-convince-protocol';
 const sayPlainHttp = !env('ORIGIN', '') && !env('PROTOCOL_HEADER', '');
 if (sayPlainHttp) process.env.PROTOCOL_HEADER = PLAIN_HTTP_HEADER;
