@@ -25,9 +25,17 @@ export function localPath(next: string | null | undefined, site: URL): string {
 	return target.origin === site.origin && new URL(path, site).origin === site.origin ? path : '/';
 }
 
-/** The sign-in page, returning to `url` (with its query for a page, without the action for a form). */
+/** A file's path (its last segment has an extension, as `/runs/3/items.csv`) and the page above it. */
+const FILE_PATH = /^(.*)\/[^/]+\.\w+$/;
+
+/**
+ * The sign-in page, returning to `url` (with its query for a page, without the action for a form). A
+ * file returns to the page above it: a download never replaces the page, so the browser would save the
+ * file and stay on the sign-in form, signed in with nothing to say so.
+ */
 export function signInPath(url: URL, method: string): string {
-	const back = method === 'GET' || method === 'HEAD' ? url.pathname + url.search : url.pathname;
+	const file = FILE_PATH.exec(url.pathname);
+	const back = file ? file[1] || '/' : method === 'GET' || method === 'HEAD' ? url.pathname + url.search : url.pathname;
 	return `/signin?next=${encodeURIComponent(back)}`;
 }
 

@@ -66,4 +66,10 @@ describe('sign-in paths', () => {
 		expect(signInPath(url, 'GET')).toBe('/signin?next=%2Fruns%2F3%3Ffilter%3Dfp');
 		expect(signInPath(new URL('http://localhost/?/run'), 'POST')).toBe('/signin?next=%2F');
 	});
+
+	it('brings a file back to the page above it, where the file is linked', () => {
+		expect(signInPath(new URL('http://localhost/runs/3/items.csv'), 'GET')).toBe('/signin?next=%2Fruns%2F3');
+		expect(signInPath(new URL('http://localhost/favicon.ico?v=2'), 'GET')).toBe('/signin?next=%2F');
+		expect(signInPath(new URL('http://localhost/runs/3/report'), 'GET')).toBe('/signin?next=%2Fruns%2F3%2Freport');
+	});
 });
