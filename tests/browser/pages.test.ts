@@ -263,11 +263,13 @@ describe('run page', () => {
 		await page.goto(`${baseUrl}/?browse=${encodeURIComponent(scenario.dataset)}`);
 		const text = page.locator('textarea').first();
 		await text.fill(LONG_DRAFT);
+		let release = () => {};
+		const held = new Promise<void>((resolve) => (release = resolve));
 		let answered = () => {};
 		const answer = new Promise<void>((resolve) => (answered = resolve));
 		await page.route('**/?/run', async (route) => {
 			const response = await route.fetch();
-			await new Promise((resolve) => setTimeout(resolve, 1500));
+			await held;
 			await route.fulfill({ response });
 			answered();
 		});
@@ -277,6 +279,10 @@ describe('run page', () => {
 		await sample.click();
 		await page.waitForURL((url) => url.searchParams.get('id') === id);
 		await page.locator('.loaded').waitFor();
+		// The sample's page is not busy with the run it will drop.
+		const submit = page.locator('form.run-form button[type=submit]');
+		expect([await submit.innerText(), await submit.isDisabled()]).toEqual(['Run', false]);
+		release();
 		await answer;
 		await page.waitForTimeout(300);
 		expect(await page.locator('.loaded').innerText()).toContain(id);

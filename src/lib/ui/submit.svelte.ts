@@ -1,10 +1,17 @@
 import type { SubmitFunction } from '@sveltejs/kit';
 import { tick } from 'svelte';
+import { page } from '$app/state';
 
 /** What a debug form's submission is doing: its button says running, its error line says why it failed. */
-export interface Submission {
-	running: boolean;
-	failure?: string;
+export class Submission {
+	/** The page the form was sent from, while its answer is awaited. */
+	sentFrom = $state<string>();
+	failure = $state<string>();
+
+	/** Awaiting an answer for this page: not once the user has gone to another one, where it would be dropped. */
+	get running(): boolean {
+		return this.sentFrom !== undefined && this.sentFrom === page.url.href;
+	}
 }
 
 function failureText(status: number | undefined, error: unknown): string {
@@ -23,17 +30,16 @@ function failureText(status: number | undefined, error: unknown): string {
  */
 export function submitInPlace(submission: Submission): SubmitFunction {
 	return ({ formElement, submitter }) => {
-		submission.running = true;
+		submission.sentFrom = page.url.href;
 		submission.failure = undefined;
-		const submittedAt = location.href;
 		return async ({ result, update }) => {
 			// Unless the user went to another page meanwhile (a sample, say), which the answer would replace.
-			const stayed = location.href === submittedAt;
+			const stayed = submission.running;
 			if (stayed) {
 				if (result.type === 'error') submission.failure = failureText(result.status, result.error);
 				else await update({ reset: false });
 			}
-			submission.running = false;
+			submission.sentFrom = undefined;
 			if (stayed) await refocus(formElement, submitter);
 		};
 	};
