@@ -2,6 +2,7 @@ import type { AnyPipeline } from '../src/lib/pipeline';
 import { createKeyCheck, createSessions } from './auth';
 import { type ServerConfig, readConfig } from './config';
 import { createContextInner } from './context';
+import { coerceQueryInputs } from './http/operations';
 import { createOpenApiDocument } from './openapi';
 import { selectPipeline } from './pipeline';
 import { createPipelineRunner } from './pipeline-pool/runner';
@@ -12,6 +13,7 @@ import { createCallerFactory } from './trpc';
 export function createApp(config: ServerConfig, pipeline: AnyPipeline = selectPipeline(config.pipelineName)) {
 	const runner = createPipelineRunner(pipeline, config);
 	const router = createAppRouter(pipeline, runner);
+	coerceQueryInputs({ router });
 	const isAuthorized = createKeyCheck(config.apiKey);
 	/** The context of an HTTP request with this Authorization header: authorized only with the API key, when one is configured. */
 	const contextForAuthorization = (authorization: string | null) =>

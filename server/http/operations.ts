@@ -1,4 +1,11 @@
-import type { OpenApiMeta } from 'trpc-to-openapi';
+import {
+	type OpenApiMeta,
+	type OpenApiProcedure,
+	coerceSchema,
+	getInputOutputParsers,
+	instanceofZodTypeObject,
+	unwrapZodType
+} from 'trpc-to-openapi';
 import { type MaybePromise, andThen, recover } from '../../src/lib/pipeline';
 import type { App } from '../app';
 import type { Context } from '../context';
@@ -26,13 +33,29 @@ function pathPattern(path: string): RegExp {
 }
 
 /** Every procedure with OpenAPI metadata, as REST sees it. */
-export function operationsOf(app: App): Operation[] {
+export function operationsOf(app: Pick<App, 'router'>): Operation[] {
 	return Object.entries(app.router._def.procedures).flatMap(([procedure, definition]) => {
 		const { openapi } = ((definition as { _def: { meta?: OpenApiMeta } })._def.meta ?? {}) as OpenApiMeta;
 		if (!openapi || openapi.enabled === false) return [];
 		const direct = directDefinitionOf(definition);
 		return [{ method: openapi.method, pattern: pathPattern(openapi.path), procedure, ...(direct && { direct }) }];
 	});
+}
+
+/**
+ * Makes the query operations' inputs read strings as numbers and booleans, as trpc-to-openapi does to
+ * the input schema of an operation it serves (the query ones: see rest.ts) by mutating it on that
+ * operation's first REST call. Pages and tRPC call the same procedures, so a page link's answer
+ * depended on whether the REST API had been called since start-up (`/runs/1?offset=1e3`: 400 before,
+ * 200 after). Done once when the app is built, every caller meets the same schemas from the start.
+ */
+export function coerceQueryInputs(app: Pick<App, 'router'>): void {
+	for (const operation of operationsOf(app)) {
+		if (BODY_METHODS.has(operation.method)) continue;
+		const procedure = (app.router._def.procedures as unknown as Record<string, OpenApiProcedure>)[operation.procedure];
+		const input = unwrapZodType(getInputOutputParsers(procedure).inputParser, true);
+		if (instanceofZodTypeObject(input)) coerceSchema(input);
+	}
 }
 
 /** The operation answering `method` on `pathname`, if any. */
