@@ -61,6 +61,17 @@ export function finishedItemIds(db: Db, runId: number): Set<string> {
 	return new Set(rows.map((row) => row.itemId));
 }
 
+/** Whether any stored item of a run was scored against a label: only then can it be right or wrong. */
+export function hasScoredItems(db: Db, runId: number): boolean {
+	const row = db
+		.select({ runId: runItemsTable.runId })
+		.from(runItemsTable)
+		.where(and(eq(runItemsTable.runId, runId), isNotNull(runItemsTable.correct)))
+		.limit(1)
+		.get();
+	return row !== undefined;
+}
+
 /** Rows in dataset order, a page at a time, so reports of 100,000 items stay small in memory. */
 function* byLine<Row extends { line: number }>(page: (after: number, limit: number) => Row[], pageSize = 1000): Generator<Row> {
 	for (let after = 0; ;) {

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { getDb } from '../../db/client';
-import { changeKinds, itemFilters, outcomeCodes, outcomeCounts, pageRunItems } from '../../db/queries/items';
+import { changeKinds, hasScoredItems, itemFilters, outcomeCodes, outcomeCounts, pageRunItems } from '../../db/queries/items';
 import { getRun, listRuns } from '../../db/queries/runs';
 import { type Run, runItemSchema, runSchema } from '../../db/schema';
 import { errorInfoSchema, traceEntrySchema } from '../../src/lib/pipeline';
@@ -131,7 +131,8 @@ export function runDetail(run: Run): z.infer<typeof runDetailSchema> {
 	});
 	const confusion = outcomeCounts(getDb(), run.id);
 	const outcomes = Object.keys(confusion).length ? (['fp', 'fn'] as const) : [];
-	const scored = run.metrics !== null || run.status === 'running';
+	// An interrupted or failed run has no metrics, but its items are scored all the same.
+	const scored = run.status === 'running' || hasScoredItems(getDb(), run.id);
 	return {
 		run,
 		metrics,

@@ -1,10 +1,11 @@
 import { TRPCError } from '@trpc/server';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateOpenApiDocument } from 'trpc-to-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../../db/client';
+import { updateRun } from '../../../db/queries/runs';
 import { startBatch } from '../../../server/batch/runner';
 import { createContextInner } from '../../../server/context';
 import { runsRouter } from '../../../server/routers/runs';
@@ -95,5 +96,20 @@ describe('runs procedures', () => {
 			'/runs/{id}',
 			'/runs/{id}/items'
 		]);
+	});
+});
+
+describe('item filters', () => {
+	it('offer right and wrong wherever items were scored: in a run cut short too, not over unlabelled items', async () => {
+		const reportsDir = path.join(scratch, 'reports');
+		const cut = await startBatch({ db: getDb(), pipeline: 'wordcount', dataset, name: 'cut short', reportsDir });
+		updateRun(getDb(), cut.run.id, { status: 'interrupted', metrics: null });
+		expect((await caller().get({ id: cut.run.id })).filters).toEqual(['all', 'errors', 'wrong', 'correct', 'changed']);
+
+		const unlabelled = path.join(scratch, 'unlabelled.jsonl');
+		const texts = ['one two three four five six', 'one two'];
+		writeFileSync(unlabelled, texts.map((text, i) => JSON.stringify({ id: `u${i}`, input: { text } })).join('\n'));
+		const plain = await startBatch({ db: getDb(), pipeline: 'wordcount', dataset: unlabelled, name: 'unlabelled', reportsDir });
+		expect((await caller().get({ id: plain.run.id })).filters).toEqual(['all', 'errors', 'changed']);
 	});
 });
