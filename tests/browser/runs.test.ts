@@ -153,6 +153,14 @@ describe('/runs/compare', () => {
 		expect(await page.locator('#differences + ul').innerText()).toMatch(/threshold: 5 → 10/);
 		const accuracy = page.locator('tr', { has: page.locator('code', { hasText: /^accuracy$/ }) });
 		expect(await accuracy.locator('.verdict').innerText()).toMatch(/better|worse|same/);
+		// A time's change in its unit, and in the direction the verdict reads however small it is.
+		const latency = page.locator('tr', { has: page.locator('code', { hasText: /^latency\./ }) }).first();
+		const [change, verdict] = await Promise.all([
+			latency.locator('td').nth(2).innerText(),
+			latency.locator('.verdict').innerText()
+		]);
+		expect(change).toMatch(verdict === 'same' ? /^0$/ : /^[+-]<?\d[\d.]* ms$/);
+		expect(await page.locator('caption').allInnerTexts()).not.toContainEqual(expect.stringMatching(/A: \w+:/));
 
 		const rose = page.locator('tbody tr', { hasText: 'rose' });
 		expect(await rose.innerText()).toMatch(/Right to wrong/);
@@ -160,7 +168,15 @@ describe('/runs/compare', () => {
 		await page.locator('#explain').waitFor();
 		expect(await page.locator('#explain').innerText()).toMatch(/first step whose output differs is verdict/);
 		await screenshot(page, 'runs-compare');
+		// Another kind of change leaves the explained item behind.
+		expect(await page.getByRole('link', { name: /^Other changes/ }).getAttribute('href')).not.toMatch(/explain=/);
 		await expectClean(watched);
+
+		// A run still going says so beside its partial numbers, without a duration it does not have yet.
+		await page.goto(`${server.baseUrl}/runs/compare?a=1&b=${running}`);
+		const runB = await page.locator('section[aria-labelledby=run-b]').innerText();
+		expect(runB).toMatch(/Status\s+running/);
+		expect(runB).not.toMatch(/ran 0/);
 		await page.context().close();
 	});
 });
@@ -178,6 +194,8 @@ describe('/runs/<id>', () => {
 		await page.getByLabel('Show').selectOption('errors');
 		await page.getByRole('button', { name: 'Filter' }).click();
 		await page.waitForURL(/filter=errors/);
+		// The keyboard stays where it was, not back at the top of the page.
+		await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Filter');
 		const rows = page.locator('#items ~ .scroll tbody tr');
 		expect(await rows.count()).toBe(1);
 		expect(await rows.innerText()).toMatch(/bad[^]*input\.text/);
@@ -188,6 +206,9 @@ describe('/runs/<id>', () => {
 		expect(await rows.count()).toBeGreaterThan(1);
 		await page.goto(`${server.baseUrl}/runs/2?offset=9999`);
 		expect(await page.getByText(/items, none from 10000 on/).count()).toBe(1);
+		await page.getByRole('link', { name: '← Previous' }).click();
+		await page.waitForURL(/offset=0/);
+		expect(await rows.count()).toBeGreaterThan(1);
 
 		await page.goto(`${server.baseUrl}/runs/2`);
 		const link = page.getByRole('link', { name: 'rose', exact: true });
@@ -201,6 +222,17 @@ describe('/runs/<id>', () => {
 		writeFileSync(elsewhere, readFileSync(dataset));
 		await page.goto(`${server.baseUrl}/?dataset=${encodeURIComponent(elsewhere)}&id=x`);
 		expect(await page.getByText('is outside the project folder').count()).toBeGreaterThan(0);
+		await expectClean(watched);
+		await page.context().close();
+	});
+
+	it('opens the report of a done run from its page', async () => {
+		const watched = await watchedPage(chromium);
+		const { page } = watched;
+		await page.goto(`${server.baseUrl}/runs/1`);
+		await page.getByRole('link', { name: 'Report' }).click();
+		await page.waitForURL(/\/runs\/1\/report$/);
+		expect(await page.locator('h1').innerText()).toBe('Run 1: baseline');
 		await expectClean(watched);
 		await page.context().close();
 	});
