@@ -244,4 +244,33 @@ describe('/runs/<id>', () => {
 		expect(await report.text()).toMatch(/<h1>Run 1: baseline<\/h1>/);
 		expect((await fetch(`${server.baseUrl}/runs/${running}/report`)).status).toBe(404);
 	});
+
+	// Last: it leaves a run behind that the lists above do not expect.
+	it('notices a run resumed or started from a terminal while nothing was running when the page opened', async () => {
+		const { page } = await watchedPage(chromium);
+		updateRun(db, running, { status: 'interrupted' });
+		await page.goto(`${server.baseUrl}/runs/${running}`);
+		const status = page.locator('h1 + p .badge');
+		expect(await status.innerText()).toBe('interrupted');
+		updateRun(db, running, { status: 'running', heartbeatAt: new Date() });
+		await expect.poll(() => status.innerText(), { timeout: 15_000 }).toBe('running');
+
+		updateRun(db, running, { status: 'interrupted' });
+		await page.goto(`${server.baseUrl}/runs`);
+		createRun(db, {
+			name: 'started meanwhile',
+			status: 'done',
+			startedAt: new Date(),
+			pipeline: 'wordcount',
+			pipelineVersion: '1.0.0',
+			gitCommit: 'unknown',
+			flags: {},
+			datasetName: dataset,
+			datasetPath: dataset,
+			datasetHash: '-',
+			itemsTotal: 0
+		});
+		await expect.poll(() => page.getByRole('link', { name: 'started meanwhile' }).count(), { timeout: 15_000 }).toBe(1);
+		await page.context().close();
+	});
 });
