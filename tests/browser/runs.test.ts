@@ -257,18 +257,12 @@ describe('/runs/<id>', () => {
 
 		updateRun(db, running, { status: 'interrupted' });
 		await page.goto(`${server.baseUrl}/runs`);
-		createRun(db, {
-			name: 'started meanwhile',
-			status: 'done',
-			startedAt: new Date(),
+		await startBatch({
+			db,
 			pipeline: 'wordcount',
-			pipelineVersion: '1.0.0',
-			gitCommit: 'unknown',
-			flags: {},
-			datasetName: dataset,
-			datasetPath: dataset,
-			datasetHash: '-',
-			itemsTotal: 0
+			dataset,
+			name: 'started meanwhile',
+			reportsDir: path.join(scratch, 'reports')
 		});
 		await expect.poll(() => page.getByRole('link', { name: 'started meanwhile' }).count(), { timeout: 15_000 }).toBe(1);
 		await page.context().close();
