@@ -88,9 +88,16 @@ describe('/runs', () => {
 		const names = () => page.locator('tbody tr td:nth-child(3)').allInnerTexts();
 		expect(await names()).toEqual(['in progress', 'strict', 'baseline']);
 
-		await page.getByRole('button', { name: 'Name' }).click();
+		await page.getByRole('link', { name: 'Name' }).click();
+		await page.waitForURL(/sort=name&order=asc/);
 		expect(await names()).toEqual(['baseline', 'in progress', 'strict']);
 		expect(await page.locator('th[aria-sort=ascending]').innerText()).toContain('Name');
+		// The order is in the address: a run's page and Back keep it.
+		await page.getByRole('link', { name: 'strict' }).click();
+		await page.waitForURL(/\/runs\/2$/);
+		await page.goBack();
+		await page.waitForURL(/\/runs\?sort=name&order=asc$/);
+		await expect.poll(names).toEqual(['baseline', 'in progress', 'strict']);
 
 		const progress = page.getByRole('progressbar', { name: `Run ${running} progress` });
 		expect(await progress.getAttribute('value')).toBe('1');
@@ -112,10 +119,15 @@ describe('/runs', () => {
 		await page.context().close();
 	});
 
-	it('compares two runs without JavaScript, keeping a lone tick the server refused', async () => {
+	it('sorts and compares two runs without JavaScript, keeping a lone tick the server refused', async () => {
 		const watched = await watchedPage(chromium, { javaScriptEnabled: false });
 		const { page } = watched;
 		await page.goto(`${server.baseUrl}/runs`);
+		await page.getByRole('link', { name: 'Name' }).click();
+		await page.waitForURL(/sort=name&order=asc/);
+		await page.getByRole('link', { name: 'Name' }).click();
+		await page.waitForURL(/sort=name&order=desc/);
+		expect(await page.locator('tbody tr td:nth-child(3)').allInnerTexts()).toEqual(['strict', 'in progress', 'baseline']);
 		await page.getByRole('checkbox', { name: /baseline/ }).check();
 		await page.getByRole('button', { name: 'Compare selected' }).click();
 		await page.waitForURL(/\/runs\?run=1$/);
