@@ -26,7 +26,7 @@ function failureText(status: number | undefined, error: unknown): string {
  * Submits a debug form in place, keeping what was typed. When the request itself fails (a body over the
  * server's limit answers 413), the form stays as it was and says why, instead of the page giving way to
  * the error page and the input being lost. An answer that comes after the user has gone to another
- * page is dropped. `submission` is the page's $state.
+ * page is dropped. `submission` is the page's own Submission.
  */
 export function submitInPlace(submission: Submission): SubmitFunction {
 	return ({ formElement, submitter }) => {
