@@ -35,11 +35,26 @@ function readBody(request: IncomingMessage, use: (body: Buffer) => void): void {
 	request.on('error', () => {});
 }
 
+/**
+ * Answers waiting for the end of the event loop's poll phase. Each answer's write wakes its client, and
+ * waking a client whose CPU went idle is dear (on loopback here, under autocannon at 10 connections, the
+ * server spent 11.5% of its samples in the kernel waking readers). The answers to the requests read in one
+ * poll phase go out back to back as it ends (setImmediate runs right after it), so a client that sent
+ * several wakes once for them all: 33-39 µs of CPU per cheap request instead of 45, and 0.59x the
+ * requests/s of a raw node:http echo instead of 0.41x (the echo gains nothing from the same: it outruns its
+ * client). An answer waits at most for the handlers of the requests read with it; a lone one waits for none.
+ */
+const unwritten: Array<() => void> = [];
+
+function writeUnwritten(): void {
+	for (const write of unwritten.splice(0)) write();
+}
+
 /** Writes an answer as SvelteKit's path does (`Response.json`), but with one write and a Content-Length. */
 function send(response: ServerResponse, { status, body }: ApiResult): void {
 	const json = JSON.stringify(body);
 	const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...statusHeaders(status) };
-	response.writeHead(status, headers).end(json);
+	if (unwritten.push(() => response.writeHead(status, headers).end(json)) === 1) setImmediate(writeUnwritten);
 }
 
 /**

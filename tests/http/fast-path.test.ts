@@ -1,4 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTrpcClient } from '../../clients/trpc';
 import { apiError } from '../../server/http/results';
@@ -6,6 +8,29 @@ import { baseUrl, call, expectSameOnBothPaths, openApiDocument, operationsOf } f
 import { withoutTimings } from './timings';
 
 const encoder = new TextEncoder();
+
+/** Sends raw HTTP/1.1 text on a new connection; resolves with everything read until the server closes it (or goes quiet). */
+async function rawExchange(text: string, { hangUp = false } = {}): Promise<string> {
+	const { hostname, port } = new URL(baseUrl);
+	const socket = connect(Number(port), hostname);
+	await once(socket, 'connect');
+	socket.write(text);
+	if (hangUp) {
+		socket.destroy();
+		return '';
+	}
+	let read = '';
+	socket.setEncoding('utf8');
+	socket.on('data', (chunk: string) => (read += chunk));
+	socket.setTimeout(5000, () => socket.end());
+	await once(socket, 'close');
+	return read;
+}
+
+function rawPost(path: string, body: string, connection = 'keep-alive'): string {
+	const length = Buffer.byteLength(body);
+	return `POST ${path} HTTP/1.1\r\nHost: test\r\nConnection: ${connection}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n${body}`;
+}
 
 function post(path: string, body: string | Uint8Array<ArrayBuffer>, contentType: string, headers: Record<string, string> = {}) {
 	return call(path, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
@@ -108,5 +133,24 @@ describe('the node fast path', () => {
 			statuses.add(fast.status);
 		}
 		expect([...statuses].sort()).toEqual([200, 400]);
+	});
+
+	it('answers requests that arrive together: pipelined ones in order, whoever hangs up before an answer', async () => {
+		const [first, second] = stepExamples;
+		const bodies = [first, second, first].map(({ value }) => JSON.stringify(value));
+		const paths = [first, second, first].map(({ path }) => path);
+		const pipelined = bodies.map((body, i) => rawPost(paths[i], body, i === bodies.length - 1 ? 'close' : 'keep-alive')).join('');
+		const [answers] = await Promise.all([
+			rawExchange(pipelined),
+			...Array.from({ length: 5 }, () => rawExchange(rawPost(paths[1], bodies[1]), { hangUp: true }))
+		]);
+		const responses = answers.split(/(?=HTTP\/1\.1 )/);
+		expect(responses.map((response) => response.slice(0, 15))).toEqual(Array(3).fill('HTTP/1.1 200 OK'));
+		const expected = await Promise.all(bodies.map((body, i) => post(paths[i], body, 'application/json')));
+		responses.forEach((response, i) => {
+			const body = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4));
+			expect(withoutTimings(body)).toEqual(withoutTimings(expected[i].body));
+		});
+		expect((await post(paths[0], bodies[0], 'application/json')).status).toBe(200);
 	});
 });
