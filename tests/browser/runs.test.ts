@@ -136,6 +136,9 @@ describe('/runs', () => {
 		await page.getByRole('checkbox', { name: /strict/ }).check();
 		await page.getByRole('button', { name: 'Compare selected' }).click();
 		await page.waitForURL(/\/runs\/compare\?a=1&b=2$/);
+		// A hand-edited address: what is not a run id is not a tick.
+		await page.goto(`${server.baseUrl}/runs?run=abc&run=1`);
+		expect(await page.getByRole('alert').innerText()).toContain('1 ticked');
 		await page.context().close();
 	});
 

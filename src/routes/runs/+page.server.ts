@@ -5,10 +5,12 @@ import type { PageServerLoad } from './$types';
 
 /** Every run, with the name of each run's primary metric (pipelines differ). */
 export const load = (async ({ url }) => {
-	// The compare form submits the ticked runs as `run`: the older becomes the baseline.
+	// The compare form submits the ticked runs as `run`: the older becomes the baseline. Anything but a
+	// run id (a hand-edited address) counts as not ticked.
 	const picked = url.searchParams
 		.getAll('run')
 		.map(Number)
+		.filter((id) => Number.isSafeInteger(id) && id > 0)
 		.sort((x, y) => x - y);
 	if (picked.length === 2) redirect(303, `/runs/compare?a=${picked[0]}&b=${picked[1]}`);
 	const runs = await runsCaller().list();
