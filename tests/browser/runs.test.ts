@@ -148,6 +148,8 @@ describe('/runs', () => {
 		updateRun(db, running, { itemsDone: 2, datasetProblems: [], itemsEndedAt: null, heartbeatAt: new Date() });
 		await page.goto(`${server.baseUrl}/runs/${running}`);
 		await page.waitForLoadState('networkidle');
+		// Said once, beside the progress: the facts below leave it out.
+		expect(await page.locator('.badge', { hasText: 'running' }).count()).toBe(1);
 		const show = page.getByLabel('Show');
 		await show.selectOption('errors');
 		const progress = page.getByRole('progressbar', { name: 'Progress' });
