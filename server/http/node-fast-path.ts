@@ -44,7 +44,7 @@ function readBody(request: IncomingMessage, use: (body: Buffer) => void): void {
  * requests/s of a raw node:http echo instead of 0.41x (the echo gains nothing from the same: it outruns its
  * client). An answer waits at most for the handlers of the requests read with it; a lone one waits for none.
  */
-const unwritten: Array<() => void> = [];
+const unwritten: Array<() => unknown> = [];
 
 function writeUnwritten(): void {
 	for (const write of unwritten.splice(0)) write();
@@ -54,7 +54,10 @@ function writeUnwritten(): void {
 function send(response: ServerResponse, { status, body }: ApiResult): void {
 	const json = JSON.stringify(body);
 	const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...statusHeaders(status) };
-	if (unwritten.push(() => response.writeHead(status, headers).end(json)) === 1) setImmediate(writeUnwritten);
+	// A response is answered once: should a failure after its answer was queued queue another, the first
+	// stands (a second writeHead would throw, outside any request's handling).
+	const write = () => !response.headersSent && response.writeHead(status, headers).end(json);
+	if (unwritten.push(write) === 1) setImmediate(writeUnwritten);
 }
 
 /**
