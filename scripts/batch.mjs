@@ -30,7 +30,8 @@ Options:
   --help             show this help
 
 Ctrl-C (or SIGTERM) stops after the running items finish and marks the run interrupted; a second
-Ctrl-C exits at once. Exit code: 0 done, 1 failed, 2 usage, 130 interrupted.`;
+Ctrl-C exits at once. Exit code: 0 done, 1 failed (or a run that cannot be resumed: done, still
+running, or its pipeline or dataset changed), 2 usage, 130 interrupted.`;
 
 const options = {
 	dataset: { type: 'string' },
@@ -72,7 +73,8 @@ async function main() {
 		console.log(HELP);
 		return 0;
 	}
-	if (!args.dataset === !args.resume) throw new UsageError('give --dataset <name or path>, or --resume <run id>');
+	if (args.dataset && args.resume) throw new UsageError('give --dataset or --resume, not both: a resumed run keeps its dataset');
+	if (!args.dataset && !args.resume) throw new UsageError('give --dataset <name or path>, or --resume <run id>');
 	const kept = ['pipeline', 'name', 'flag', 'limit'].filter((option) => args[option] !== undefined);
 	if (args.resume && kept.length)
 		throw new UsageError(

@@ -129,6 +129,24 @@ describe('npm run batch', () => {
 		db.$client.close();
 	});
 
+	it('stops when `npm run batch` itself gets SIGTERM (as from a supervisor): the run is interrupted, nothing left running', async () => {
+		const npm = spawn('npm', ['run', '--silent', 'batch', '--', '--dataset', dataset, '--name', 'npm-term'], {
+			cwd: root,
+			env,
+			stdio: 'ignore'
+		});
+		children.push(npm);
+		const runId = await runReaching('npm-term', 500);
+		npm.kill('SIGTERM');
+		expect(await exited(npm)).not.toBe(0);
+		// npm passes the signal on to the batch, which stores what is running and marks the run.
+		for (let waited = 0; getRunIn(env.CONVINCE_DB, runId)?.status === 'running' && waited < 20_000; waited += 50)
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		const run = getRunIn(env.CONVINCE_DB, runId);
+		expect(run?.status).toBe('interrupted');
+		expect(run?.itemsDone).toBeLessThan(30_000);
+	});
+
 	it('names the bad option and exits 2 on usage errors', async () => {
 		expect(await cli('batch', [])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--dataset/) });
 		expect(await cli('batch', ['--dataset', dataset, '--concurrency', 'zero'])).toMatchObject({
@@ -157,6 +175,10 @@ describe('npm run batch', () => {
 		expect(await cli('batch', ['--resume', '1', '--limit', '5', '--flag', 'threshold=2'])).toMatchObject({
 			code: 2,
 			stderr: expect.stringMatching(/--resume keeps the run's own --flag, --limit/)
+		});
+		expect(await cli('batch', ['--dataset', dataset, '--resume', '1'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/give --dataset or --resume, not both/)
 		});
 		expect(await cli('batch', ['--resume', '9999'])).toMatchObject({
 			code: 2,
