@@ -4,7 +4,7 @@ import type { App } from '../app';
 import type { ApiError } from '../errors';
 import { isApiPath } from './page-access';
 import { type Operation, BODY_METHODS, createOperationCaller, findOperation, operationsOf } from './operations';
-import { type ApiResult, parseJsonText, procedureErrorResult, statusHeaders } from './results';
+import { type ApiResult, parseJsonBytes, procedureErrorResult, statusHeaders } from './results';
 
 /** Answers a request and returns true, or returns false having touched nothing, so SvelteKit answers it. */
 export type NodeFastPath = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -14,9 +14,6 @@ export const NODE_FAST_PATH = Symbol.for('convince.fastPath');
 
 /** Plain segments only: whatever a URL parser would rewrite (dot segments, escapes, a trailing slash) goes the general way. */
 const PLAIN_PATH = /^(?:\/[\w~-]+)+$/;
-
-// Decodes as Request.text() does on SvelteKit's path: a leading BOM dropped, invalid bytes replaced.
-const utf8 = new TextDecoder();
 
 function pathnameOf(url: string): string {
 	const query = url.indexOf('?');
@@ -89,7 +86,7 @@ export function createNodeFastPath(app: App): NodeFastPath {
 			const respond = (result: ApiResult) => send(response, result);
 			void recover(
 				() => {
-					const parsed = parseJsonText(utf8.decode(body));
+					const parsed = parseJsonBytes(body);
 					if (!parsed.ok) return respond(parsed.result);
 					return andThen(callOperation(operation, pathname, parsed.value, request.headers.authorization ?? null), respond);
 				},

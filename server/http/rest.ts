@@ -7,7 +7,7 @@ import { HEALTH_PROCEDURE, type Health } from '../routers/health';
 import { isJson, limitRequestBody } from './body';
 import { BODY_METHODS, createOperationCaller, operationsOf } from './operations';
 import { apiErrorResponse, methodNotAllowedResponse, notFoundResponse } from './responses';
-import { type ApiResult, type ParsedJson, apiError, parseJsonText, statusHeaders } from './results';
+import { type ApiResult, type ParsedJson, apiError, parseJsonBytes, statusHeaders } from './results';
 
 /**
  * trpc-to-openapi collects query parameters in a plain object, so a name such as `toString` or
@@ -28,7 +28,7 @@ async function toApiError(response: Response): Promise<Response> {
 /** Reads the whole body within the size limit and parses it as JSON. */
 async function readJsonBody(request: Request, maxBytes: number): Promise<ParsedJson> {
 	try {
-		return parseJsonText(await limitRequestBody(request, maxBytes).text());
+		return parseJsonBytes(new Uint8Array(await limitRequestBody(request, maxBytes).arrayBuffer()));
 	} catch (error) {
 		if (error instanceof TRPCError && error.code === 'PAYLOAD_TOO_LARGE')
 			return { ok: false, result: { status: 413, body: { code: error.code, message: error.message } } };

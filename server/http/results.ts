@@ -42,8 +42,52 @@ export function procedureErrorResult(error: unknown, procedure: string): ApiResu
 
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; result: ApiResult };
 
+/** Fails on bytes that are not UTF-8 instead of turning them into U+FFFD; a leading byte order mark is dropped. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+const decodes = (bytes: Uint8Array, stream: boolean) => {
+	try {
+		new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream });
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+/** The offset of the first byte that does not belong to a whole UTF-8 character (only called once decoding failed). */
+function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+	// The longest prefix that decodes, allowing a character cut off at its end: the search bisects.
+	let valid = 0;
+	let invalid = bytes.length;
+	while (invalid - valid > 1) {
+		const middle = (valid + invalid) >>> 1;
+		if (decodes(bytes.subarray(0, middle), true)) valid = middle;
+		else invalid = middle;
+	}
+	if (decodes(bytes.subarray(0, valid), false)) return valid;
+	// The prefix ends inside a character that never completes: it starts at its lead byte.
+	let lead = valid - 1;
+	while (lead > 0 && (bytes[lead] & 0xc0) === 0x80) lead--;
+	return lead;
+}
+
+/**
+ * A request body's bytes as JSON. JSON is UTF-8 (RFC 8259): other bytes are refused (415), not decoded
+ * into replacement characters that would change the input the caller meant (a Latin-1 mail, say).
+ */
+export function parseJsonBytes(bytes: Uint8Array): ParsedJson {
+	let text: string;
+	try {
+		text = strictUtf8.decode(bytes);
+	} catch {
+		const message = `Request body is not valid UTF-8 (byte ${firstInvalidUtf8Byte(bytes)}): send JSON as UTF-8`;
+		return { ok: false, result: { status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE', message } satisfies ApiError } };
+	}
+	return parseJsonText(text);
+}
+
 /** A request body as JSON; an empty body is no input at all (the procedure then names what is missing). */
-export function parseJsonText(text: string): ParsedJson {
+function parseJsonText(text: string): ParsedJson {
 	try {
 		return { ok: true, value: text ? JSON.parse(text) : undefined };
 	} catch (error) {

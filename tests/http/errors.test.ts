@@ -146,6 +146,16 @@ describe('REST errors', () => {
 			expect(status, JSON.stringify(headers)).toBe(415);
 			expectApiError(body, 'UNSUPPORTED_MEDIA_TYPE');
 		}
+		// Latin-1 bytes sent as JSON: refused, not run with the "é" turned into U+FFFD.
+		const latin1 = Buffer.from(JSON.stringify({ input: { subject: 'Café', body: 'Merci' } }), 'latin1');
+		const { status, body } = await call('/api/v1/pipeline', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: latin1
+		});
+		expect(status).toBe(415);
+		expectApiError(body, 'UNSUPPORTED_MEDIA_TYPE');
+		expect((body as { message: string }).message).toMatch(/not valid UTF-8 \(byte 24\)/);
 	});
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createKeyCheck } from '../../../server/auth';
 import { readConfig } from '../../../server/config';
 import { limitRequestBody } from '../../../server/http/body';
+import { parseJsonBytes } from '../../../server/http/results';
 import { settleUnreadBody } from '../../../server/http/unread-body';
 import { selectPipeline } from '../../../server/pipeline';
 import { workerHeapMbFromEnv } from '../../../server/worker-limits';
@@ -106,5 +107,32 @@ describe('settleUnreadBody', () => {
 		expect([small.bodyUsed, answered.headers.get('connection')]).toEqual([true, null]);
 		const large = await settleUnreadBody(chunkedRequest(10, 100), new Response('no', { status: 404 }), 400);
 		expect(large.headers.get('connection')).toBe('close');
+	});
+});
+
+describe('parseJsonBytes', () => {
+	const utf8 = (text: string) => [...new TextEncoder().encode(text)];
+	const refusal = (bytes: number[]) => {
+		const parsed = parseJsonBytes(new Uint8Array(bytes));
+		return parsed.ok ? undefined : parsed.result;
+	};
+
+	it('reads UTF-8 JSON, a byte order mark dropped', () => {
+		expect(parseJsonBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('{"a":"é😀"}')]))).toEqual({ ok: true, value: { a: 'é😀' } });
+		expect(parseJsonBytes(new Uint8Array())).toEqual({ ok: true, value: undefined });
+	});
+
+	it('refuses other bytes with 415, naming the first that is not part of a whole character', () => {
+		expect(refusal([...utf8('"é'), 0xff, ...utf8('"')])).toEqual({
+			status: 415,
+			body: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Request body is not valid UTF-8 (byte 3): send JSON as UTF-8' }
+		});
+		const at = (bytes: number[]) => /\(byte (\d+)\)/.exec(String((refusal(bytes)?.body as { message: string }).message))?.[1];
+		expect(at([0xff])).toBe('0');
+		// A character cut short, in the middle or at the end: its lead byte.
+		expect(at([...utf8('"a'), 0xe2, 0x82, ...utf8('x"')])).toBe('2');
+		expect(at([...utf8('"'), 0xf0, 0x9f, 0x98])).toBe('1');
+		// Latin-1 "é" in a JSON string.
+		expect(at([...utf8('{"s":"Caf'), 0xe9, ...utf8('"}')])).toBe('9');
 	});
 });
