@@ -1593,6 +1593,34 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            /** @description Not ok (models loading or not loaded, database unreachable): the same body */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description True when the models are loaded and the database answers */
+                        ok: boolean;
+                        /** @description Version of the convince service */
+                        version: string;
+                        pipeline: {
+                            name: string;
+                            version: string;
+                            /** @description Worker threads running the pipeline for API calls (0: on the event loop) */
+                            workers: number;
+                        };
+                        models: {
+                            loaded: boolean;
+                            error?: string;
+                        };
+                        database: {
+                            ok: boolean;
+                            error?: string;
+                        };
+                    };
+                };
+            };
         };
     };
     listRuns: {

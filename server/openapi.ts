@@ -108,7 +108,13 @@ export function createOpenApiDocument(router: OpenApiRouter, pipeline: AnyPipeli
 			const errors = Object.entries(errorResponses)
 				.filter(([status]) => statuses.has(Number(status)))
 				.map(([status, [name]]) => [status, { $ref: `#/components/responses/${name}` }]);
-			operation.responses = { 200: operation.responses[200], ...Object.fromEntries(errors) };
+			const ok = operation.responses[200];
+			// Health answers 503 with its own body while not ok (server/http/rest.ts), not the error shape.
+			const notOk =
+				operation.operationId === 'getHealth'
+					? { 503: { ...ok, description: 'Not ok (models loading or not loaded, database unreachable): the same body' } }
+					: {};
+			operation.responses = { 200: ok, ...Object.fromEntries(errors), ...notOk };
 			const operationExamples = examples[operation.operationId ?? ''];
 			if (media && operationExamples && Object.keys(operationExamples).length) media.examples = operationExamples;
 		}

@@ -70,6 +70,12 @@ describe('a server whose models did not load', () => {
 				error: expect.stringMatching(/^Step "\w+" could not load its models \(the server log says why\)$/)
 			}
 		});
+		// The document says so: the same body as a 200, not the API's error shape.
+		const { body: document } = await call('/api/openapi.json', {}, server.baseUrl);
+		const responses = (document as { paths: Record<string, { get: { responses: Record<string, { content: unknown }> } }> }).paths[
+			'/health'
+		].get.responses;
+		expect(responses[503].content).toEqual(responses[200].content);
 		// Probes retry the load; its cause is logged once until the models load, not at every probe.
 		await call('/api/v1/health', {}, server.baseUrl);
 		expect(server.output().match(/the models did not load/g)).toHaveLength(1);
