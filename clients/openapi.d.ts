@@ -115,7 +115,7 @@ export interface paths {
         put?: never;
         /**
          * Run step "blocklist" alone
-         * @description Checks the sender domain against a Bloom filter of domains that sent only spam in the training mail.
+         * @description Checks the sender domain against a Bloom filter of domains that sent only spam in the training mail. A shared mailbox provider (gmail.com, msn.com, ...) is never listed: its users are strangers to each other.
          */
         post: operations["runStepBlocklist"];
         delete?: never;
@@ -1092,13 +1092,15 @@ export interface operations {
                 content: {
                     "application/json": {
                         output: {
-                            /** @description The domain is (probably) on the blocklist; false for no domain */
+                            /** @description The domain is (probably) on the blocklist; false for no domain or a shared mailbox provider */
                             listed: boolean;
                         };
                         /** @description Present when the request asked for debug */
                         debug?: {
                             /** @description The domain looked up, normalised */
                             domain: string | null;
+                            /** @description A shared mailbox provider: not looked up */
+                            sharedMailbox: boolean;
                             hit: boolean;
                             /** @description Bits in the filter */
                             sizeBits: number;

@@ -22,8 +22,10 @@ function firstText(value: unknown): string | undefined {
 
 /** A step example's summary in the docs' example picker, e.g. `spam: "Get your FREE credit report now!!!"`. */
 function stepExampleSummary(step: string, input: unknown, index: number): string {
+	// An input with no text (a null domain) reads best as its JSON, when that is short.
 	const text = firstText(input)?.replace(/\s+/g, ' ');
-	if (!text) return `${step} example ${index + 1}`;
+	const json = JSON.stringify(input);
+	if (!text) return json.length <= 60 ? `${step}: ${json}` : `${step} example ${index + 1}`;
 	return `${step}: "${text.length > 60 ? `${text.slice(0, 59)}…` : text}"`;
 }
 

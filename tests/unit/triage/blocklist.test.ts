@@ -1,11 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError, runStep } from '../../../src/lib/pipeline/kit';
 import { blocklist } from '../../../src/lib/pipeline/triage/steps/blocklist';
+import { isSharedMailboxDomain } from '../../../src/lib/pipeline/triage/shared-mailboxes';
 import { readTrainingMails } from '../../../src/lib/pipeline/triage/train';
 import { DATA_DIR, ensureArtifacts } from './fixtures';
 
 let spamOnly: string[] = [];
 let hamDomains: string[] = [];
+/** Shared mailbox providers (msn.com, ...) that sent only spam in the train split. */
+let sharedSpamOnly: string[] = [];
 
 beforeAll(async () => {
 	await ensureArtifacts();
@@ -15,12 +18,21 @@ beforeAll(async () => {
 	const ham = domains(false);
 	hamDomains = [...ham];
 	spamOnly = [...domains(true)].filter((domain) => !ham.has(domain));
+	sharedSpamOnly = spamOnly.filter(isSharedMailboxDomain);
+	spamOnly = spamOnly.filter((domain) => !isSharedMailboxDomain(domain));
 });
 
 const listed = async (senderDomain: string | null) => (await runStep(blocklist, { senderDomain })).output.listed;
 
 describe('blocklist step', () => {
-	it('lists every domain that sent only spam in the train split', async () => {
+	it('never lists a shared mailbox provider, even one that sent only spam in the train split', async () => {
+		expect(sharedSpamOnly).toEqual(expect.arrayContaining(['msn.com', 'netscape.net']));
+		for (const domain of [...sharedSpamOnly, 'gmail.com', 'Yahoo.co.uk.']) expect(await listed(domain), domain).toBe(false);
+		const { debug } = await runStep(blocklist, { senderDomain: 'MSN.com' }, { debug: true });
+		expect(debug).toMatchObject({ domain: 'msn.com', sharedMailbox: true, hit: false });
+	});
+
+	it('lists every other domain that sent only spam in the train split', async () => {
 		expect(spamOnly.length).toBeGreaterThan(100);
 		for (const domain of spamOnly) expect(await listed(domain)).toBe(true);
 	});

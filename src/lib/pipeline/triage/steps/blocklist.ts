@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineStep, display } from '../../kit';
 import { ARTIFACT_FILES, loadedModel, readArtifact } from '../artifacts';
 import { BLOOM_FORMAT, type BloomArtifact, BloomSet } from '../models/bloom';
+import { isSharedMailboxDomain } from '../shared-mailboxes';
 
 const filter = loadedModel('blocklist', async () =>
 	BloomSet.fromArtifact(await readArtifact<BloomArtifact>(ARTIFACT_FILES.blocklist, BLOOM_FORMAT))
@@ -12,14 +13,18 @@ const normalizeDomain = (domain: string) => domain.trim().toLowerCase().replace(
 
 export const blocklist = defineStep({
 	name: 'blocklist',
-	description: 'Checks the sender domain against a Bloom filter of domains that sent only spam in the training mail.',
+	description:
+		'Checks the sender domain against a Bloom filter of domains that sent only spam in the training mail. A shared mailbox provider (gmail.com, msn.com, ...) is never listed: its users are strangers to each other.',
 	input: z.object({
 		senderDomain: z.string().max(255).nullable().describe('Domain of the sender address, e.g. "example.com"; null when unknown')
 	}),
-	output: z.object({ listed: z.boolean().describe('The domain is (probably) on the blocklist; false for no domain') }),
+	output: z.object({
+		listed: z.boolean().describe('The domain is (probably) on the blocklist; false for no domain or a shared mailbox provider')
+	}),
 	debug: z
 		.object({
 			domain: z.string().nullable().describe('The domain looked up, normalised'),
+			sharedMailbox: z.boolean().describe('A shared mailbox provider: not looked up'),
 			hit: z.boolean(),
 			sizeBits: z.number().int().describe('Bits in the filter'),
 			hashes: z.number().int().describe('Hash functions per item'),
@@ -27,17 +32,21 @@ export const blocklist = defineStep({
 			expectedFalsePositiveRate: z.number().describe('Chance that a domain not stored is reported as listed')
 		})
 		.meta(display.keyValue()),
-	examples: [{ senderDomain: 'offers.example.biz' }, { senderDomain: null }],
+	// A domain of the corpus's spam only (listed), a shared mailbox provider, and no domain.
+	examples: [{ senderDomain: 'insurancemail.net' }, { senderDomain: 'msn.com' }, { senderDomain: null }],
 	load: filter.load,
 	run({ senderDomain }, { debug }) {
 		const bloom = filter.get();
 		const domain = senderDomain === null ? null : normalizeDomain(senderDomain);
-		const listed = domain ? bloom.has(domain) : false;
+		const sharedMailbox = domain !== null && isSharedMailboxDomain(domain);
+		// Also a guard against the filter's false positives on the busiest domains of all.
+		const listed = domain && !sharedMailbox ? bloom.has(domain) : false;
 		return {
 			output: { listed },
 			debug: debug
 				? {
 						domain,
+						sharedMailbox,
 						hit: listed,
 						sizeBits: bloom.sizeBits,
 						hashes: bloom.hashes,

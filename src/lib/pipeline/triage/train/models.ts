@@ -4,6 +4,7 @@ import { BloomSet } from '../models/bloom';
 import { Bm25Index } from '../models/bm25';
 import { LogisticModel } from '../models/logistic';
 import { Random } from '../models/random';
+import { isSharedMailboxDomain } from '../shared-mailboxes';
 import type { TrainingMail } from './dataset';
 import type { Settings } from './settings';
 
@@ -29,14 +30,14 @@ export function trainRoute(mails: TrainingMail[], settings: Settings): NaiveBaye
 }
 
 /**
- * Sender domains seen in spam and never in ham. Without the ham filter, free-mail domains that also
- * send spam would block half the legitimate mail.
+ * Sender domains seen in spam and never in ham, shared mailbox providers aside. Without the ham filter,
+ * free-mail domains that also send spam would block half the legitimate mail.
  */
 export function buildBlocklist(mails: TrainingMail[], settings: Settings): BloomSet {
 	const hamDomains = new Set(mails.filter((m) => !m.label.spam).map((m) => m.mail.senderDomain));
 	const spamOnly = mails
-		.filter((m) => m.label.spam && m.mail.senderDomain !== null && !hamDomains.has(m.mail.senderDomain))
-		.map((m) => m.mail.senderDomain as string);
+		.map((m) => (m.label.spam ? m.mail.senderDomain : null))
+		.filter((domain): domain is string => domain !== null && !hamDomains.has(domain) && !isSharedMailboxDomain(domain));
 	return BloomSet.build(spamOnly, settings.blocklistErrorRate);
 }
 
