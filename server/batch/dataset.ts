@@ -15,10 +15,14 @@ import type { DatasetProblem } from '../../db/schema';
  * `<field>` or `input.<field>`, values as text).
  */
 
-/** Dataset names evaluators type instead of paths (files written by `node scripts/data.mjs`). */
+/**
+ * Dataset names evaluators type instead of paths (files written by `node scripts/data.mjs`). The held-out
+ * split comes first: the sample picker opens on it, where the models have not seen the mails (a train
+ * mail finds itself among its similar mails).
+ */
 export const namedDatasets: Record<string, string> = {
-	train: 'data/spamassassin-train.jsonl',
 	test: 'data/spamassassin-test.jsonl',
+	train: 'data/spamassassin-train.jsonl',
 	all: 'data/spamassassin-all.jsonl'
 };
 

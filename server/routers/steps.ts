@@ -19,10 +19,22 @@ export function stepOperationId(stepName: string): string {
 	return `runStep${stepName.charAt(0).toUpperCase()}${stepName.slice(1)}`;
 }
 
+/**
+ * An object input refuses keys it does not know at the API, as the pipeline's flags do: a misspelt
+ * option (`"K"` for `"k"`) would otherwise be dropped and the step run with its default. Inside the
+ * pipeline a step still takes the wider objects the steps before it hand on.
+ */
+function strictInput(schema: z.ZodType): z.ZodType {
+	return schema instanceof z.ZodObject ? schema.strict() : schema;
+}
+
 // Strict like the pipeline's request. The casts restore the step's own schema types, which zod's methods
 // lose on a generic receiver.
 export function stepRequestSchema<S extends AnyStep>(step: S) {
-	return z.strictObject({ input: step.input.describe(`Input of step ${step.name}`) as S['input'], debug: debugFlagSchema });
+	return z.strictObject({
+		input: strictInput(step.input).describe(`Input of step ${step.name}`) as S['input'],
+		debug: debugFlagSchema
+	});
 }
 
 export function stepRunSchema<S extends AnyStep>(step: S) {

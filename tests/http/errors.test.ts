@@ -64,6 +64,15 @@ describe('REST errors', () => {
 		});
 	});
 
+	it("400 for a misspelt key of a step's input, which would otherwise run with the step's default", async () => {
+		const { status, body } = await postJson('/api/v1/steps/similar', { input: { subject: 'Razor', body: 'razor', K: 1 } });
+		expect(status).toBe(400);
+		expect((body as { issues: unknown[] }).issues).toContainEqual({
+			path: ['input'],
+			message: expect.stringMatching(/Unrecognized key.*"K"/)
+		});
+	});
+
 	it('400 for a body that is not JSON', async () => {
 		const { status, body } = await call('/api/v1/pipeline', {
 			method: 'POST',

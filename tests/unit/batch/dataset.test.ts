@@ -116,7 +116,7 @@ describe('CSV datasets', () => {
 describe('resolving and fingerprinting', () => {
 	it('names the problem for unknown names, other formats and missing files', () => {
 		expect(() => resolveDataset('nope')).toThrow(DatasetError);
-		expect(() => resolveDataset('nope')).toThrow(/known name \(train, test, all\)/);
+		expect(() => resolveDataset('nope')).toThrow(/known name \(test, train, all\)/);
 		expect(() => resolveDataset(path.join(scratch, 'missing.jsonl'))).toThrow(/not found/);
 	});
 

@@ -26,6 +26,8 @@ function bodiesFor(pipeline: AnyPipeline): unknown[] {
 	const inputs = [
 		...(pipeline.examples ?? []).map(({ input, flags }) => ({ input, ...(flags && { flags }) })),
 		...pipeline.steps.flatMap((step) => (step.examples ?? []).map((input) => ({ input }))),
+		// Steps taking no fields refuse any (the API's step inputs are strict): this one reaches them.
+		{ input: {} },
 		{ input: { text: 'boom' } },
 		{ input: { text: 'x'.repeat(101) } },
 		{ input: { text: 'x' }, flags: { crash: true } },
