@@ -805,7 +805,7 @@ export interface operations {
                         metrics: {
                             [key: string]: {
                                 description: string;
-                                higherIsBetter: boolean;
+                                higherIsBetter: boolean | null;
                             };
                         };
                         primaryMetric: string | null;

@@ -23,7 +23,8 @@ Options:
   --help         show this help
 
 Runs are read from CONVINCE_DB (default var/convince.db). Exit code: 0 compared (no regression),
-1 regression or error, 2 usage (unknown run or metric, bad tolerance).`;
+1 regression or error (a run not done has no metrics to gate on), 2 usage (unknown run or metric, a
+metric without a better direction, bad tolerance).`;
 
 const SHOWN_OUTPUT_CHARS = 160;
 
@@ -100,11 +101,20 @@ function main() {
 	} catch (error) {
 		throw new UsageError(`--fail-on-regression: ${/** @type {Error} */ (error).message}`);
 	}
+	// Interrupted, failed or running runs have no metrics yet: say how to get them, not "regression".
+	const unfinished = gate && [a, b].find((run) => run.status !== 'done');
+	if (unfinished) {
+		const then = unfinished.status === 'running' ? 'wait for it' : `npm run batch -- --resume ${unfinished.id}`;
+		throw new Error(`run ${unfinished.id} is ${unfinished.status}: no metrics to gate on until it is done (${then})`);
+	}
 	const comparison = compareRuns(db, a, b, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
-	if (gate && !comparison.metrics.some((m) => m.name === gate.metric))
+	const gated = comparison.metrics.find((m) => m.name === gate?.metric);
+	if (gate && !gated)
 		throw new UsageError(
 			`--fail-on-regression: unknown metric "${gate.metric}" (runs have: ${comparison.metrics.map((m) => m.name).join(', ')})`
 		);
+	if (gated?.higherIsBetter === null)
+		throw new UsageError(`--fail-on-regression: ${gated.name} is a count, neither direction of which is a regression`);
 	if (gate && !comparison.provenance.sameDataset)
 		console.error('note: the runs cover different dataset items, so their metrics are not measured on the same items');
 	const regression = gate ? checkRegression(comparison, gate) : null;

@@ -30,11 +30,12 @@ function metricDeltas(a: Run, b: Run): MetricDelta[] {
 		const info = describeMetric(pipeline, name);
 		const delta = before === null || after === null ? null : after - before;
 		const higherIsBetter = info?.higherIsBetter ?? null;
+		// A count (items scored) has no better direction: a change only says the runs covered other items.
 		const verdict =
-			delta === null || higherIsBetter === null
-				? 'incomparable'
-				: delta === 0
-					? 'same'
+			delta === 0
+				? 'same'
+				: delta === null || higherIsBetter === null
+					? 'incomparable'
 					: delta > 0 === higherIsBetter
 						? 'better'
 						: 'worse';

@@ -110,7 +110,8 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 			headers: ['metric', 'value', 'better', 'description'],
 			rows: Object.entries(run.metrics ?? {}).map(([name, value]) => {
 				const info = describeMetric(pipeline, name);
-				return [name, formatNumber(value), info ? (info.higherIsBetter ? 'higher' : 'lower') : '', info?.description ?? ''];
+				const better = info?.higherIsBetter == null ? '' : info.higherIsBetter ? 'higher' : 'lower';
+				return [name, formatNumber(value), better, info?.description ?? ''];
 			})
 		}
 	];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../db/client';
-import { getRun, listRuns } from '../../../db/queries/runs';
+import { getRun, listRuns, updateRun } from '../../../db/queries/runs';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-cli-'));
@@ -243,6 +243,25 @@ describe('npm run compare', () => {
 			code: 2,
 			stderr: expect.stringMatching(/tolerance >= 0, got "accuracy:"/)
 		});
+		// A count has no better direction; a run not done has no metrics yet: neither is a "regression".
+		expect(await cli('compare', [String(a), String(b), '--fail-on-regression', 'items'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/items is a count, neither direction of which is a regression/)
+		});
+		const stopped = JSON.parse((await cli('batch', ['--dataset', small, '--json'])).stdout).runId;
+		const db = openDb(env.CONVINCE_DB);
+		updateRun(db, stopped, { status: 'interrupted', metrics: null });
+		db.$client.close();
+		const unfinished = await cli('compare', [String(a), String(stopped), '--fail-on-regression', 'accuracy']);
+		expect(unfinished).toMatchObject({
+			code: 1,
+			stderr: expect.stringMatching(
+				new RegExp(
+					`run ${stopped} is interrupted: no metrics to gate on until it is done \\(npm run batch -- --resume ${stopped}\\)`
+				)
+			)
+		});
+		expect(unfinished.stderr).not.toMatch(/REGRESSION/);
 		const limited = JSON.parse((await cli('batch', ['--dataset', small, '--limit', '1', '--json'])).stdout).runId;
 		const partial = await cli('compare', [String(b), String(limited), '--fail-on-regression', 'accuracy:1']);
 		expect(partial.stdout).toMatch(/dataset: .*small\.jsonl -> .*small\.jsonl, first 1 records\n/);

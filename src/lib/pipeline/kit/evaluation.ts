@@ -12,8 +12,11 @@ export type Metrics = z.infer<typeof metricsSchema>;
 
 export interface MetricInfo {
 	description: string;
-	/** False for error rates and latencies: a rise is the regression. */
-	higherIsBetter: boolean;
+	/**
+	 * False for error rates and latencies: a rise is the regression. Null for counts (items scored): more
+	 * or fewer is neither better nor worse, it says the runs covered other items.
+	 */
+	higherIsBetter: boolean | null;
 }
 
 export interface Evaluation<Output, Label, Score extends ItemScore = ItemScore> {

@@ -28,7 +28,7 @@ export const manifestSchema = z.object({
 	examples: z.array(
 		z.object({ name: z.string(), input: z.unknown(), flags: z.unknown().optional(), label: z.unknown().optional() })
 	),
-	metrics: z.record(z.string(), z.object({ description: z.string(), higherIsBetter: z.boolean() })),
+	metrics: z.record(z.string(), z.object({ description: z.string(), higherIsBetter: z.boolean().nullable() })),
 	primaryMetric: z.string().nullable()
 });
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -81,7 +81,7 @@ export const triageEvaluation: Evaluation<Judged, TriageLabel, TriageScore> = {
 	aggregate: aggregateTriage,
 	primaryMetric: 'spam.f1',
 	metrics: {
-		items: { description: 'Items scored', higherIsBetter: true },
+		items: { description: 'Items scored', higherIsBetter: null },
 		accuracy: { description: 'Share of items fully right: spam decision, and queue for ham', higherIsBetter: true },
 		'spam.precision': {
 			description: 'Of the mails called spam, the share that were spam (0 when none was called spam)',
@@ -97,7 +97,7 @@ export const triageEvaluation: Evaluation<Judged, TriageLabel, TriageScore> = {
 		'spam.fp': { description: 'Ham called spam (false positives)', higherIsBetter: false },
 		'spam.fn': { description: 'Spam let through (false negatives)', higherIsBetter: false },
 		'spam.tn': { description: 'Ham let through', higherIsBetter: true },
-		'route.items': { description: 'Ham mails with a known queue', higherIsBetter: true },
+		'route.items': { description: 'Ham mails with a known queue', higherIsBetter: null },
 		'route.accuracy': { description: 'Share of ham mails routed to their queue', higherIsBetter: true },
 		'route.macroF1': { description: 'Mean over queues of the routing F1', higherIsBetter: true },
 		'route.f1.*': { description: 'Routing F1 of one queue', higherIsBetter: true }

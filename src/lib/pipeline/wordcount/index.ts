@@ -77,7 +77,7 @@ export const wordcount = definePipeline({
 		primaryMetric: 'accuracy',
 		metrics: {
 			accuracy: { description: 'Share of texts whose long/short verdict matches the label', higherIsBetter: true },
-			items: { description: 'Items scored', higherIsBetter: true }
+			items: { description: 'Items scored', higherIsBetter: null }
 		}
 	},
 	steps: [tokens, count, verdict],
