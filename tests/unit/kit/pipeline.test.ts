@@ -32,10 +32,13 @@ describe('runPipeline', () => {
 		expect((error as InputError).message).toMatch(/nope/);
 	});
 
-	it('rejects bad input with the field path', async () => {
+	it('rejects bad input with the field path, in words a person reads once', async () => {
 		const error = await runPipeline(wordcount, { text: 3 }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(InputError);
 		expect((error as InputError).issues[0].path).toEqual(['input', 'text']);
+		expect((error as InputError).message).toBe('Invalid input: input.text: expected string, received number');
+		const missing = await runPipeline(wordcount, {}).catch((e: unknown) => e);
+		expect((missing as InputError).issues).toEqual([{ path: ['input', 'text'], message: 'Required: expected string' }]);
 	});
 });
 

@@ -6,10 +6,20 @@ export interface Issue {
 	message: string;
 }
 
+/**
+ * A field's message as a person reads it. zod words a missing field as a type mismatch and opens its
+ * type messages with "Invalid input: ", which the error's own "Invalid input: " would repeat.
+ */
+function issueMessage(message: string): string {
+	const missing = /^Invalid input: expected (.+), received undefined$/.exec(message);
+	if (missing) return `Required: expected ${missing[1]}`;
+	return message.replace(/^Invalid input: /, '');
+}
+
 export function issuesFromZod(error: z.ZodError, prefix: (string | number)[] = []): Issue[] {
 	return error.issues.map((issue) => ({
 		path: [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-		message: issue.message
+		message: issueMessage(issue.message)
 	}));
 }
 
