@@ -48,8 +48,13 @@ const options = {
 /** @param {import('../db/schema.ts').Run} run @param {string | undefined} reportDir */
 function printSummary(run, reportDir) {
 	const rate = run.durationMs > 0 ? (run.itemsDone / run.durationMs) * 1000 : 0;
+	// The total counts dataset records, malformed lines among them: "6/14 items" would read as unfinished.
+	const malformed = run.status === 'done' ? run.itemsTotal - run.itemsDone : 0;
+	const counts = malformed
+		? `${run.itemsDone} items and ${malformed} malformed line${malformed === 1 ? '' : 's'} of ${run.itemsTotal} records`
+		: `${run.itemsDone}/${run.itemsTotal} items`;
 	console.log(
-		`Run ${run.id} (${run.name}): ${run.status}, ${run.itemsDone}/${run.itemsTotal} items, ${run.itemsErrors} errors, ` +
+		`Run ${run.id} (${run.name}): ${run.status}, ${counts}, ${run.itemsErrors} error${run.itemsErrors === 1 ? '' : 's'}, ` +
 			`${(run.durationMs / 1000).toFixed(1)} s (${rate.toFixed(1)} items/s)`
 	);
 	if (run.failure) console.log(`Failure: ${run.failure}`);

@@ -44,6 +44,7 @@ export interface Progress {
 	total: number;
 	errors: number;
 	problems: number;
+	/** Since this session's first result: the workers' start-up (a second or so) would make early ETAs minutes long. */
 	itemsPerSecond: number;
 	etaSeconds: number | null;
 }
@@ -247,9 +248,13 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	};
 	const sortedProblems = () => [...problems.values()].sort((x, y) => x.line - y.line);
 
+	/** The session's first stored result: items and time the rate counts from. */
+	let firstResult: { items: number; at: number } | undefined;
 	const report = (stage: Progress['stage'] = 'items') => {
-		const seconds = (performance.now() - started) / 1000;
-		const itemsPerSecond = seconds > 0 ? counters.sessionItems / seconds : 0;
+		const now = performance.now();
+		firstResult ??= { items: counters.sessionItems, at: now };
+		const seconds = (now - firstResult.at) / 1000;
+		const itemsPerSecond = seconds > 0 ? (counters.sessionItems - firstResult.items) / seconds : 0;
 		const done = counters.done + counters.problemLines;
 		options.onProgress?.({
 			runId: run.id,

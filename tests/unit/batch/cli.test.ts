@@ -187,6 +187,13 @@ describe('npm run batch', () => {
 		expect(listRunsIn(env.CONVINCE_DB).map((run) => run.datasetPath)).not.toContain(empty);
 	});
 
+	it('sums a run up in words: items and malformed lines of the records, errors', async () => {
+		const words = path.join(root, 'tests/unit/batch/fixtures/words.jsonl');
+		const { code, stdout } = await cli('batch', ['--dataset', words, '--name', 'summed']);
+		expect(code).toBe(0);
+		expect(stdout).toMatch(/^Run \d+ \(summed\): done, 5 items and 3 malformed lines of 8 records, 1 error, /);
+	});
+
 	it('reads a relative dataset path from the folder npm was called in (INIT_CWD), not the project root', async () => {
 		writeFileSync(path.join(scratch, 'here.jsonl'), JSON.stringify({ id: 1, input: { text: 'a b' }, label: { long: false } }));
 		const result = await cli('batch', ['--dataset', 'here.jsonl', '--json'], { INIT_CWD: scratch });

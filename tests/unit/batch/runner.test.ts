@@ -49,6 +49,7 @@ describe('batch runs in worker threads', () => {
 	it('stores every item with its score, computes the metrics and writes the report', async () => {
 		const db = freshDb();
 		const stages: string[] = [];
+		const etas: (number | null)[] = [];
 		let storedAtReport: Run | undefined;
 		const { run, reportDir } = await startBatch({
 			db,
@@ -59,9 +60,12 @@ describe('batch runs in worker threads', () => {
 			reportsDir,
 			onProgress: (progress) => {
 				stages.push(progress.stage);
+				etas.push(progress.etaSeconds);
 				if (progress.stage === 'report') storedAtReport = getRun(db, progress.runId);
 			}
 		});
+		// The rate counts from the first result: before it there is none to tell an ETA from.
+		expect(etas[0]).toBeNull();
 		// Progress says when the items are done and the report is being written.
 		expect(stages.at(-1)).toBe('report');
 		expect(stages.slice(0, -1)).toEqual(stages.slice(0, -1).map(() => 'items'));
