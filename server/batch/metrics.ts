@@ -11,7 +11,7 @@ import {
 /** Metrics every batch run gets, whatever the pipeline: its own evaluation's metrics come beside these. */
 export const runnerMetrics: Record<string, MetricInfo> = {
 	'latency.*': {
-		description: 'Milliseconds one step took per item, at the 50th (`.p50`) or 95th (`.p95`) percentile',
+		description: 'Milliseconds one step took per item, at the 50th (.p50) or 95th (.p95) percentile',
 		higherIsBetter: false
 	},
 	'duration.*': {

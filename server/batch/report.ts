@@ -142,8 +142,12 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 	return tables;
 }
 
+/**
+ * A Markdown renderer takes angle brackets as HTML (a run named `<script>`), escaped as in the HTML
+ * summary; a pipe would end the cell, a line break the row.
+ */
 function markdownCell(text: string): string {
-	return text.replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+	return escapeHtml(text).replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
 }
 
 function toMarkdown(run: Run, tables: Table[]): string {
@@ -156,7 +160,7 @@ function toMarkdown(run: Run, tables: Table[]): string {
 			...table.rows.map((row) => `| ${row.map(markdownCell).join(' | ')} |`)
 		].join('\n')
 	);
-	return [`# Run ${run.id}: ${run.name}`, ...sections, 'Every item: `items.csv`.', ''].join('\n\n');
+	return [`# Run ${run.id}: ${escapeHtml(run.name)}`, ...sections, 'Every item: `items.csv`.', ''].join('\n\n');
 }
 
 function escapeHtml(text: string): string {
@@ -172,7 +176,7 @@ function toHtml(run: Run, tables: Table[]): string {
 			'\n</table>'
 	);
 	const style =
-		'body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}';
+		'body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;overflow-wrap:anywhere}';
 	return `<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${style}</style>\n<h1>${title}</h1>\n${sections.join('\n')}\n<p>Every item: <a href="items.csv">items.csv</a>.</p>\n</html>\n`;
 }
 

@@ -51,4 +51,29 @@ describe('run report', () => {
 		expect(summary).toContain('| predicted not spam | 0 | 0 |');
 		db.$client.close();
 	});
+
+	it('keeps a run name and dataset problems as text in both summaries', () => {
+		const db = openDb(path.join(scratch, 'names.db'));
+		const run = createRun(db, {
+			name: '<script>alert(1)</script> | x',
+			status: 'done',
+			startedAt: new Date(),
+			pipeline: 'wordcount',
+			pipelineVersion: '1.0.0',
+			gitCommit: 'abc',
+			flags: {},
+			datasetName: 'test',
+			datasetPath: '/data/test.jsonl',
+			datasetHash: 'h',
+			itemsTotal: 1,
+			datasetProblems: [{ line: 1, message: 'not valid JSON (<img src=x onerror=alert(1)>)' }]
+		});
+		const dir = writeRunReport(db, getRun(db, run.id)!, wordcount, path.join(scratch, 'reports'));
+		for (const file of ['summary.md', 'summary.html']) {
+			const text = readFileSync(path.join(dir, file), 'utf8');
+			expect(text, file).not.toMatch(/<script|<img/);
+			expect(text, file).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+		}
+		db.$client.close();
+	});
 });
