@@ -108,6 +108,9 @@ function explain(error: unknown): string {
 		const reason = network.cause?.code ?? network.cause?.message ?? 'no answer';
 		return `cannot reach convince at ${url} (${reason}): is the server running (npm start)?`;
 	}
+	// Something answered, but not tRPC's error shape: another page of the server (/api/v1, /docs) or another server.
+	if (error instanceof TRPCClientError && !error.data)
+		return `no convince API answers at ${url}/api/trpc (${error.message}): give the server's own address, e.g. http://localhost:3000`;
 	return error instanceof Error ? error.message : String(error);
 }
 

@@ -76,6 +76,16 @@ describe.skipIf(testPipeline !== 'triage')('the triage client script', () => {
 		);
 	});
 
+	it('says so when the address is a page of the server, not its root', async () => {
+		for (const page of ['/api/v1', '/docs']) {
+			const { code, stderr } = await triageClient(mail, '--url', `${baseUrl}${page}`);
+			expect(code).toBe(1);
+			expect(stderr.trim()).toMatch(
+				new RegExp(`^no convince API answers at ${baseUrl}${page}/api/trpc \\(.+\\): give the server's own address`)
+			);
+		}
+	});
+
 	it('answers a bad flag with the server’s field issues, exit 1', async () => {
 		const { code, stderr } = await triageClient(mail, '--flag', 'spamThreshold=2');
 		expect(code).toBe(1);
