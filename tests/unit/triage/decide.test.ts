@@ -19,6 +19,14 @@ describe('decide', () => {
 		const { output, debug } = await runStep(decide, calm, { debug: true });
 		expect(output).toMatchObject({ action: 'route', queue: 'exmh' });
 		expect(debug?.fired).toBe('confident queue');
+		expect(output.reasons).toEqual(['looks like a "exmh" mail (90% sure)']);
+	});
+
+	it('never calls a probability short of certain "100%" or above zero "0%"', async () => {
+		const { output } = await runStep(decide, { ...calm, queueConfidence: 0.99984 });
+		expect(output.reasons).toEqual(['looks like a "exmh" mail (over 99% sure)']);
+		const borderline = await runStep(decide, { ...calm, spamScore: 0.004, spamThreshold: 0.01 });
+		expect(borderline.output.reasons[0]).toBe('spam score under 1% is within 5% of the threshold');
 	});
 
 	it('quarantines a blocklisted sender whatever the score, and says why first', async () => {

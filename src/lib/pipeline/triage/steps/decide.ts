@@ -35,7 +35,13 @@ interface Rule {
 	test: (input: z.output<typeof decideInput>) => string | null;
 }
 
-const pct = (x: number) => `${Math.round(x * 100)}%`;
+/** A share in whole percents; a probability short of certain never reads "100%" (nor above 0, "0%"). */
+function pct(x: number): string {
+	const whole = Math.round(x * 100);
+	if (whole === 100 && x < 1) return 'over 99%';
+	if (whole === 0 && x > 0) return 'under 1%';
+	return `${whole}%`;
+}
 
 /** Ordered: the first matching rule decides the action; every matching rule adds a reason. */
 const rules: Rule[] = [
