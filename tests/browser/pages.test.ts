@@ -376,8 +376,11 @@ describe('run page', () => {
 		await pickSample(page);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 		await screenshot(page, 'run-page-narrow');
+		// The opened sample's input has the focus: the next Tab is its first field, not the page's top.
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('input-title');
+		await page.keyboard.press('Tab');
+		expect(await page.evaluate(() => document.activeElement?.tagName)).toMatch(/^(TEXTAREA|INPUT|SELECT)$/);
 
-		await page.locator('textarea').first().focus();
 		const wasOn = await page.locator(`input[name="flags.${toggled}"]`).isChecked();
 		for (let presses = 0; presses < 80; presses++) {
 			await page.keyboard.press('Tab');
