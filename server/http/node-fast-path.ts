@@ -3,7 +3,7 @@ import { andThen, recover } from '../../src/lib/pipeline';
 import type { App } from '../app';
 import type { ApiError } from '../errors';
 import { isApiPath } from './page-access';
-import { type Operation, BODY_METHODS, createOperationCaller, findOperation, operationsOf } from './operations';
+import { type Operation, BODY_METHODS, createOperationCaller, findOperation, operationsOf, refusedKey } from './operations';
 import { type ApiResult, parseJsonBytes, procedureErrorResult, statusHeaders } from './results';
 
 /** Answers a request and returns true, or returns false having touched nothing, so SvelteKit answers it. */
@@ -86,6 +86,8 @@ export function createNodeFastPath(app: App): NodeFastPath {
 			const respond = (result: ApiResult) => send(response, result);
 			void recover(
 				() => {
+					const refused = refusedKey(app, request.headers.authorization ?? null);
+					if (refused) return respond(refused);
 					const parsed = parseJsonBytes(body);
 					if (!parsed.ok) return respond(parsed.result);
 					return andThen(callOperation(operation, pathname, parsed.value, request.headers.authorization ?? null), respond);

@@ -11,7 +11,7 @@ import type { App } from '../app';
 import type { Context } from '../context';
 import { type DirectProcedure, callDirect, directDefinitionOf } from '../direct-procedure';
 import { REST_BASE_PATH } from '../openapi';
-import { createCallerFactory } from '../trpc';
+import { assertAuthorized, createCallerFactory } from '../trpc';
 import { type ApiResult, procedureErrorResult } from './results';
 
 export interface Operation {
@@ -69,6 +69,19 @@ export function findOperation(operations: Operation[], method: string, pathname:
  * Not through trpc-to-openapi's handler: it coerces every number and boolean inside the input schema
  * (and mutates the pipeline's schemas to do so, so `"false"` became `true`), which only query strings need.
  */
+/**
+ * The 401 a procedure answers, for a request without the key, before anything else is looked at: an
+ * unknown path, a wrong method or media type would otherwise tell a stranger what is there.
+ */
+export function refusedKey(app: App, authorization: string | null): ApiResult | undefined {
+	try {
+		assertAuthorized(app.contextForAuthorization(authorization));
+		return undefined;
+	} catch (error) {
+		return procedureErrorResult(error, 'auth');
+	}
+}
+
 export function createOperationCaller(app: App) {
 	const createCaller = createCallerFactory(app.router);
 	function callRouter(operation: Operation, ctx: Context, input: unknown): Promise<unknown> {

@@ -5,7 +5,7 @@ import { type ApiError, logInternalError } from '../errors';
 import { REST_BASE_PATH } from '../openapi';
 import { HEALTH_PROCEDURE, type Health } from '../routers/health';
 import { isJson, limitRequestBody } from './body';
-import { BODY_METHODS, createOperationCaller, operationsOf } from './operations';
+import { BODY_METHODS, createOperationCaller, operationsOf, refusedKey } from './operations';
 import { apiErrorResponse, methodNotAllowedResponse, notFoundResponse } from './responses';
 import { type ApiResult, type ParsedJson, apiError, parseJsonBytes, statusHeaders } from './results';
 
@@ -46,6 +46,8 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 	const operations = operationsOf(app);
 	const callOperation = createOperationCaller(app);
 	const answer = async (request: Request): Promise<Response> => {
+		const refused = refusedKey(app, request.headers.get('authorization'));
+		if (refused) return toResponse(refused);
 		const { pathname, searchParams } = new URL(request.url);
 		const matching = operations.filter((operation) => operation.pattern.test(pathname));
 		if (!matching.length) return notFoundResponse(pathname);

@@ -72,6 +72,25 @@ describe('with CONVINCE_API_KEY set', () => {
 		expect(status).toBe(401);
 	});
 
+	it('checks the key before anything else under /api/v1: a stranger learns no path, method or media type', async () => {
+		const json = { 'content-type': 'application/json' };
+		const strangers = [
+			call('/api/v1/nope', {}, keyed.baseUrl),
+			call('/api/v1/pipeline', {}, keyed.baseUrl),
+			call('/api/v1/pipeline', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }, keyed.baseUrl),
+			call('/api/v1/pipeline', { method: 'POST', headers: json, body: '{"input": ' }, keyed.baseUrl),
+			call('/api/v1/pipeline', { method: 'POST', headers: json, body: new Uint8Array([0x7b, 0xff, 0x7d]) }, keyed.baseUrl),
+			call('/api/v1/runs/1/items?filter=nope', {}, keyed.baseUrl)
+		];
+		for (const { status, body } of await Promise.all(strangers)) {
+			expect(status, JSON.stringify(body)).toBe(401);
+			expect(body).toMatchObject({ code: 'UNAUTHORIZED' });
+		}
+		// With the key, the same requests get their own answers.
+		const known = await call('/api/v1/nope', { headers: bearer(apiKey) }, keyed.baseUrl);
+		expect(known.status).toBe(404);
+	});
+
 	it('still serves the OpenAPI document, which declares the bearer scheme', async () => {
 		const { status, body } = await call('/api/openapi.json', {}, keyed.baseUrl);
 		expect(status).toBe(200);
