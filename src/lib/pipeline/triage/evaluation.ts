@@ -81,8 +81,11 @@ export const triageEvaluation: Evaluation<Judged, TriageLabel, TriageScore> = {
 	aggregate: aggregateTriage,
 	primaryMetric: 'spam.f1',
 	metrics: {
-		items: { description: 'Items scored', higherIsBetter: null },
-		accuracy: { description: 'Share of items fully right: spam decision, and queue for ham', higherIsBetter: true },
+		items: { description: 'Items scored: the items the pipeline did not fail on (see errorRate)', higherIsBetter: null },
+		accuracy: {
+			description: 'Of the items scored (failed ones are in errorRate), the share fully right: spam decision, and queue for ham',
+			higherIsBetter: true
+		},
 		'spam.precision': {
 			description: 'Of the mails called spam, the share that were spam (0 when none was called spam)',
 			higherIsBetter: true
