@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../../db/client';
+import { type Db, openDb } from '../../../db/client';
+import type { NewRun } from '../../../db/schema';
 import { encodeRunItem, saveRunItems } from '../../../db/queries/items';
 import { createRun, getRun } from '../../../db/queries/runs';
 import { writeRunReport } from '../../../server/batch/report';
@@ -11,22 +12,26 @@ import { wordcount } from '../../../src/lib/pipeline/wordcount';
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-report-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** A done wordcount run over a test dataset, with the name, size and problems a test gives it. */
+function doneRun(db: Db, run: Pick<NewRun, 'name' | 'itemsTotal' | 'datasetProblems'>) {
+	return createRun(db, {
+		status: 'done',
+		startedAt: new Date(),
+		pipeline: 'wordcount',
+		pipelineVersion: '1.0.0',
+		gitCommit: 'abc',
+		flags: {},
+		datasetName: 'test',
+		datasetPath: '/data/test.jsonl',
+		datasetHash: 'h',
+		...run
+	});
+}
+
 describe('run report', () => {
 	it('names the confusion matrix and its rows after the score field holding the outcome codes', () => {
 		const db = openDb(path.join(scratch, 'report.db'));
-		const run = createRun(db, {
-			name: 'matrix',
-			status: 'done',
-			startedAt: new Date(),
-			pipeline: 'wordcount',
-			pipelineVersion: '1.0.0',
-			gitCommit: 'abc',
-			flags: {},
-			datasetName: 'test',
-			datasetPath: '/data/test.jsonl',
-			datasetHash: 'h',
-			itemsTotal: 3
-		});
+		const run = doneRun(db, { name: 'matrix', itemsTotal: 3 });
 		const cells = ['tp', 'fp', 'fp'] as const;
 		const items = cells.map((cell, i) =>
 			encodeRunItem({
@@ -54,17 +59,8 @@ describe('run report', () => {
 
 	it('keeps a run name and dataset problems as text in both summaries', () => {
 		const db = openDb(path.join(scratch, 'names.db'));
-		const run = createRun(db, {
+		const run = doneRun(db, {
 			name: '<script>alert(1)</script> | x',
-			status: 'done',
-			startedAt: new Date(),
-			pipeline: 'wordcount',
-			pipelineVersion: '1.0.0',
-			gitCommit: 'abc',
-			flags: {},
-			datasetName: 'test',
-			datasetPath: '/data/test.jsonl',
-			datasetHash: 'h',
 			itemsTotal: 1,
 			datasetProblems: [{ line: 1, message: 'not valid JSON (<img src=x onerror=alert(1)>)' }]
 		});
