@@ -30,9 +30,11 @@ function metricDeltas(a: Run, b: Run): MetricDelta[] {
 		const info = describeMetric(pipeline, name);
 		const delta = before === null || after === null ? null : after - before;
 		const higherIsBetter = info?.higherIsBetter ?? null;
+		const { relative = 0, absolute = 0 } = info?.noise ?? {};
+		const withinNoise = delta !== null && (Math.abs(delta) <= absolute || Math.abs(delta) <= relative * Math.abs(before ?? 0));
 		// A count (items scored) has no better direction: a change only says the runs covered other items.
 		const verdict =
-			delta === 0
+			delta === 0 || withinNoise
 				? 'same'
 				: delta === null || higherIsBetter === null
 					? 'incomparable'

@@ -2,36 +2,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Db, openDb } from '../../../db/client';
-import type { NewRun } from '../../../db/schema';
+import { openDb } from '../../../db/client';
 import { encodeRunItem, saveRunItems } from '../../../db/queries/items';
 import { createRun, getRun } from '../../../db/queries/runs';
 import { writeRunReport } from '../../../server/batch/report';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
+import { newRun } from '../db/fixtures';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-report-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A done wordcount run over a test dataset, with the name, size and problems a test gives it. */
-function doneRun(db: Db, run: Pick<NewRun, 'name' | 'itemsTotal' | 'datasetProblems'>) {
-	return createRun(db, {
-		status: 'done',
-		startedAt: new Date(),
-		pipeline: 'wordcount',
-		pipelineVersion: '1.0.0',
-		gitCommit: 'abc',
-		flags: {},
-		datasetName: 'test',
-		datasetPath: '/data/test.jsonl',
-		datasetHash: 'h',
-		...run
-	});
-}
-
 describe('run report', () => {
 	it('names the confusion matrix and its rows after the score field holding the outcome codes', () => {
 		const db = openDb(path.join(scratch, 'report.db'));
-		const run = doneRun(db, { name: 'matrix', itemsTotal: 3 });
+		const run = createRun(db, newRun({ name: 'matrix', itemsTotal: 3 }));
 		const cells = ['tp', 'fp', 'fp'] as const;
 		const items = cells.map((cell, i) =>
 			encodeRunItem({
@@ -59,11 +43,14 @@ describe('run report', () => {
 
 	it('keeps a run name and dataset problems as text in both summaries', () => {
 		const db = openDb(path.join(scratch, 'names.db'));
-		const run = doneRun(db, {
-			name: '<script>alert(1)</script> | x',
-			itemsTotal: 1,
-			datasetProblems: [{ line: 1, message: 'not valid JSON (<img src=x onerror=alert(1)>)' }]
-		});
+		const run = createRun(
+			db,
+			newRun({
+				name: '<script>alert(1)</script> | x',
+				itemsTotal: 1,
+				datasetProblems: [{ line: 1, message: 'not valid JSON (<img src=x onerror=alert(1)>)' }]
+			})
+		);
 		const dir = writeRunReport(db, getRun(db, run.id)!, wordcount, path.join(scratch, 'reports'));
 		for (const file of ['summary.md', 'summary.html']) {
 			const text = readFileSync(path.join(dir, file), 'utf8');

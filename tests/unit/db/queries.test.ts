@@ -14,29 +14,12 @@ import {
 	saveRunItems
 } from '../../../db/queries/items';
 import { countRunItems, createRun, getRun, listRuns } from '../../../db/queries/runs';
-import type { NewRun, NewRunItem } from '../../../db/schema';
+import type { NewRunItem } from '../../../db/schema';
 import { settleAbandonedRuns } from '../../../server/batch/liveness';
+import { newRun } from './fixtures';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-db-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function newRun(overrides: Partial<NewRun> = {}): NewRun {
-	return {
-		name: 'run',
-		status: 'done',
-		startedAt: new Date(),
-		pipeline: 'wordcount',
-		pipelineVersion: '1.0.0',
-		gitCommit: 'abc',
-		gitDirty: false,
-		flags: {},
-		datasetName: 'test',
-		datasetPath: '/data/test.jsonl',
-		datasetHash: 'h',
-		itemsTotal: 4,
-		...overrides
-	};
-}
 
 type Item = Omit<NewRunItem, 'runId'>;
 function item(itemId: string, line: number, overrides: Partial<Item> = {}): EncodedRunItem {

@@ -17,6 +17,11 @@ export interface MetricInfo {
 	 * or fewer is neither better nor worse, it says the runs covered other items.
 	 */
 	higherIsBetter: boolean | null;
+	/**
+	 * A change within either bound reads "same" when two runs are compared: timings jitter with the
+	 * machine's load from one run to the next. Regression gates name their own tolerance.
+	 */
+	noise?: { relative?: number; absolute?: number };
 }
 
 export interface Evaluation<Output, Label, Score extends ItemScore = ItemScore> {

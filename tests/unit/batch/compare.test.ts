@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../../db/client';
+import { createRun } from '../../../db/queries/runs';
+import { compareRuns } from '../../../server/batch/compare';
+import { newRun } from '../db/fixtures';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'convince-compare-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('compareRuns', () => {
+	it("reads timing jitter and counts as no verdict, and quality changes by the metric's direction", () => {
+		const db = openDb(path.join(scratch, 'compare.db'));
+		const a = createRun(
+			db,
+			newRun({
+				metrics: {
+					accuracy: 0.97,
+					items: 4000,
+					'latency.tokens.p50': 0.006,
+					'duration.p50': 1.49,
+					'duration.p95': 8,
+					errorRate: 0.01
+				}
+			})
+		);
+		const b = createRun(
+			db,
+			newRun({
+				metrics: {
+					accuracy: 0.975,
+					items: 6046,
+					'latency.tokens.p50': 0.014,
+					'duration.p50': 1.57,
+					'duration.p95': 10,
+					errorRate: 0.02
+				}
+			})
+		);
+		const { metrics } = compareRuns(db, a, b, { offset: 0, limit: 10 });
+		expect(Object.fromEntries(metrics.map((metric) => [metric.name, metric.verdict]))).toEqual({
+			accuracy: 'better',
+			// A count: the runs covered other items, neither better nor worse.
+			items: 'incomparable',
+			// Hundredths of a millisecond, and 5% of a p50: what two runs of the same code differ by.
+			'latency.tokens.p50': 'same',
+			'duration.p50': 'same',
+			'duration.p95': 'worse',
+			errorRate: 'worse'
+		});
+		db.$client.close();
+	});
+});
