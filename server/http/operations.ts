@@ -64,12 +64,6 @@ export function findOperation(operations: Operation[], method: string, pathname:
 }
 
 /**
- * Calls JSON-body operations with the body and path parameters as input: straight through their
- * direct definition when they have one (same answers as the router's, less CPU), else through the router.
- * Not through trpc-to-openapi's handler: it coerces every number and boolean inside the input schema
- * (and mutates the pipeline's schemas to do so, so `"false"` became `true`), which only query strings need.
- */
-/**
  * The 401 a procedure answers, for a request without the key, before anything else is looked at: an
  * unknown path, a wrong method or media type would otherwise tell a stranger what is there.
  */
@@ -82,6 +76,12 @@ export function refusedKey(app: App, authorization: string | null): ApiResult | 
 	}
 }
 
+/**
+ * Calls JSON-body operations with the body and path parameters as input: straight through their
+ * direct definition when they have one (same answers as the router's, less CPU), else through the router.
+ * Not through trpc-to-openapi's handler: it coerces every number and boolean inside the input schema
+ * (and mutates the pipeline's schemas to do so, so `"false"` became `true`), which only query strings need.
+ */
 export function createOperationCaller(app: App) {
 	const createCaller = createCallerFactory(app.router);
 	function callRouter(operation: Operation, ctx: Context, input: unknown): Promise<unknown> {
