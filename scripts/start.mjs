@@ -39,11 +39,27 @@ if (!existsSync('build/index.js') || statSync('build/index.js').mtimeMs < Math.m
 	await $`npx vite build`;
 }
 
+/**
+ * The server and the seed run as child processes. Ctrl-C in a terminal reaches them too, but a
+ * supervisor's SIGTERM (or a kill of `npm start`) reaches this process alone: it is passed on, so the
+ * server stops with `npm start` instead of serving on, orphaned.
+ */
+const children = new Set();
+function stopsWithThis(child) {
+	children.add(child);
+	child.finally(() => children.delete(child)).catch(() => {});
+	return child;
+}
+for (const signal of ['SIGINT', 'SIGTERM'])
+	process.on(signal, () => {
+		for (const child of children) child.kill(signal);
+	});
+
 // No ORIGIN by default: the server takes each request's own address, so the pages work from any name of this machine.
 const env = { ...process.env, NODE_ENV: 'production', PORT: port };
-const server = $({ env, stdio: 'inherit' })`node server/serve.js build`;
+const server = stopsWithThis($({ env, stdio: 'inherit' })`node server/serve.js build`.nothrow());
 console.log(`convince: http://localhost:${port}  (API docs: http://localhost:${port}/docs)`);
 if (!args['no-seed'] && existsSync('scripts/seed.mjs')) {
-	await $({ env, stdio: 'inherit' })`npm run --silent seed`.nothrow();
+	await stopsWithThis($({ env, stdio: 'inherit' })`npm run --silent seed`.nothrow());
 }
-await server;
+process.exitCode = (await server).exitCode ?? 1;
