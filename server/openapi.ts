@@ -2,6 +2,7 @@ import { type OpenAPIObject, type OpenApiRouter, generateOpenApiDocument } from 
 import packageJson from '../package.json' with { type: 'json' };
 import type { AnyPipeline } from '../src/lib/pipeline';
 import { apiErrorSchema } from './errors';
+import { HEALTH_OPERATION_ID } from './routers/health';
 import { stepOperationId } from './routers/steps';
 
 /** Where the REST handler is mounted; relative, so the committed document is the served one, whatever the host. */
@@ -113,7 +114,7 @@ export function createOpenApiDocument(router: OpenApiRouter, pipeline: AnyPipeli
 			const ok = operation.responses[200];
 			// Health answers 503 with its own body while not ok (server/http/rest.ts), not the error shape.
 			const notOk =
-				operation.operationId === 'getHealth'
+				operation.operationId === HEALTH_OPERATION_ID
 					? { 503: { ...ok, description: 'Not ok (models loading or not loaded, database unreachable): the same body' } }
 					: {};
 			operation.responses = { 200: ok, ...Object.fromEntries(errors), ...notOk };

@@ -86,11 +86,12 @@ export function createNodeFastPath(app: App): NodeFastPath {
 			const respond = (result: ApiResult) => send(response, result);
 			void recover(
 				() => {
-					const refused = refusedKey(app, request.headers.authorization ?? null);
+					const ctx = app.contextForAuthorization(request.headers.authorization ?? null);
+					const refused = refusedKey(ctx);
 					if (refused) return respond(refused);
 					const parsed = parseJsonBytes(body);
 					if (!parsed.ok) return respond(parsed.result);
-					return andThen(callOperation(operation, pathname, parsed.value, request.headers.authorization ?? null), respond);
+					return andThen(callOperation(operation, pathname, parsed.value, ctx), respond);
 				},
 				(error) => {
 					// A bug on this path itself (procedures' errors are results): answered like a procedure's bug.

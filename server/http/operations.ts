@@ -67,9 +67,9 @@ export function findOperation(operations: Operation[], method: string, pathname:
  * The 401 a procedure answers, for a request without the key, before anything else is looked at: an
  * unknown path, a wrong method or media type would otherwise tell a stranger what is there.
  */
-export function refusedKey(app: App, authorization: string | null): ApiResult | undefined {
+export function refusedKey(ctx: Context): ApiResult | undefined {
 	try {
-		assertAuthorized(app.contextForAuthorization(authorization));
+		assertAuthorized(ctx);
 		return undefined;
 	} catch (error) {
 		return procedureErrorResult(error, 'auth');
@@ -90,12 +90,11 @@ export function createOperationCaller(app: App) {
 		return (call as (input: unknown) => Promise<unknown>)(input);
 	}
 	/** Synchronous when the whole call is (see MaybePromise). */
-	return (operation: Operation, pathname: string, body: unknown, authorization: string | null): MaybePromise<ApiResult> => {
+	return (operation: Operation, pathname: string, body: unknown, ctx: Context): MaybePromise<ApiResult> => {
 		const pathParameters = operation.pattern.exec(pathname)?.groups ?? {};
 		const input = Object.keys(pathParameters).length ? { ...(body as object), ...pathParameters } : body;
 		return recover(
 			() => {
-				const ctx = app.contextForAuthorization(authorization);
 				const data = operation.direct ? callDirect(operation.direct, ctx, input) : callRouter(operation, ctx, input);
 				return andThen(data, (value): ApiResult => ({ status: 200, body: value ?? null }));
 			},

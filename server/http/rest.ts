@@ -46,7 +46,8 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 	const operations = operationsOf(app);
 	const callOperation = createOperationCaller(app);
 	const answer = async (request: Request): Promise<Response> => {
-		const refused = refusedKey(app, request.headers.get('authorization'));
+		const ctx = app.contextFor(request);
+		const refused = refusedKey(ctx);
 		if (refused) return toResponse(refused);
 		const { pathname, searchParams } = new URL(request.url);
 		const matching = operations.filter((operation) => operation.pattern.test(pathname));
@@ -70,7 +71,7 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 				endpoint: REST_BASE_PATH,
 				req: request,
 				router: app.router,
-				createContext: () => app.contextFor(request),
+				createContext: () => ctx,
 				onError: logInternalError,
 				responseMeta: ({ paths, data }) => {
 					// trpc-to-openapi passes the procedure's output here, not the tRPC envelope its types name.
@@ -90,7 +91,7 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 		}
 		const body = await readJsonBody(request, app.config.maxBodyBytes);
 		if (!body.ok) return toResponse(body.result);
-		return toResponse(await callOperation(operation, pathname, body.value, request.headers.get('authorization')));
+		return toResponse(await callOperation(operation, pathname, body.value, ctx));
 	};
 	// HEAD answers what GET would (status and headers: 401, 404...), without the body. trpc-to-openapi
 	// answered every HEAD 204 without looking at the key or the path.

@@ -24,6 +24,8 @@ export type Health = z.infer<typeof healthSchema>;
 
 /** The health procedure's path in the app router. */
 export const HEALTH_PROCEDURE = 'health';
+/** Its REST operation, whose 503 the OpenAPI document declares with this body (server/openapi.ts). */
+export const HEALTH_OPERATION_ID = 'getHealth';
 
 export function createHealthProcedure(pipeline: AnyPipeline, runner: PipelineRunner) {
 	return protectedProcedure
@@ -31,7 +33,7 @@ export function createHealthProcedure(pipeline: AnyPipeline, runner: PipelineRun
 			openapi: {
 				method: 'GET',
 				path: '/health',
-				operationId: 'getHealth',
+				operationId: HEALTH_OPERATION_ID,
 				tags: ['service'],
 				summary: 'Check the service',
 				description:
