@@ -1,4 +1,4 @@
-import { type SQL, and, asc, eq, getTableName, gt, isNotNull, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, getTableName, isNotNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
 import { type NewRunItem, type RunItem, runItemsTable, runsTable } from '../schema';
@@ -72,57 +72,44 @@ export function hasScoredItems(db: Db, runId: number): boolean {
 	return row !== undefined;
 }
 
-/** Rows in dataset order, a page at a time, so reports of 100,000 items stay small in memory. */
-function* byLine<Row extends { line: number }>(page: (after: number, limit: number) => Row[], pageSize = 1000): Generator<Row> {
-	for (let after = 0; ;) {
-		const rows = page(after, pageSize);
-		yield* rows;
-		if (rows.length < pageSize) return;
-		after = rows[rows.length - 1].line;
-	}
-}
+/** An item as the report reads it: output, label and score as their stored JSON text, written out without a parse. */
+export type RunItemAsStored = Pick<RunItem, 'itemId' | 'line' | 'correct' | 'error' | 'durationMs' | 'timings'> & {
+	output: string | null;
+	label: string | null;
+	score: string | null;
+};
 
-const ofRunAfter = (runId: number, line: number) => and(eq(runItemsTable.runId, runId), gt(runItemsTable.line, line));
-
-/** What a run's metrics read of each item: scores and times, not the outputs. */
-export function iterateItemMeasures(db: Db, runId: number) {
-	const { line, score, error, durationMs, timings } = runItemsTable;
-	return byLine((after, limit) =>
-		db
-			.select({ line, score, error, durationMs, timings })
-			.from(runItemsTable)
-			.where(ofRunAfter(runId, after))
-			.orderBy(asc(line))
-			.limit(limit)
-			.all()
-	);
-}
-
-/** A run's items with output, label and score as their stored JSON text, for writing out without a parse. */
-export function iterateRunItemsAsStored(db: Db, runId: number) {
+/**
+ * A run's items in dataset order, streamed from one statement: a report over 100,000 items holds one
+ * row at a time, and no column is mapped but the two every reader needs (error, timings).
+ */
+export function* iterateRunItemsAsStored(db: Db, runId: number): Generator<RunItemAsStored> {
 	const { itemId, line, correct, error, durationMs, timings, output, label, score } = runItemsTable;
-	const stored = (column: typeof output | typeof label | typeof score) => sql<string | null>`${column}`;
-	return byLine((after, limit) =>
-		db
-			.select({
-				itemId,
-				line,
-				correct,
-				error,
-				durationMs,
-				timings,
-				output: stored(output),
-				label: stored(label),
-				score: stored(score)
-			})
-			.from(runItemsTable)
-			.where(ofRunAfter(runId, after))
-			.orderBy(asc(line))
-			.limit(limit)
-			.all()
-	);
+	const query = db
+		.select({ itemId, line, correct, error, durationMs, timings, output, label, score })
+		.from(runItemsTable)
+		.where(eq(runItemsTable.runId, runId))
+		.orderBy(asc(line))
+		.toSQL();
+	const rows = db.$client
+		.prepare(query.sql)
+		.raw()
+		.iterate(...query.params) as IterableIterator<
+		[string, number, number | null, string | null, number, string, string | null, string | null, string | null]
+	>;
+	for (const row of rows)
+		yield {
+			itemId: row[0],
+			line: row[1],
+			correct: row[2] === null ? null : row[2] === 1,
+			error: row[3] === null ? null : (JSON.parse(row[3]) as RunItem['error']),
+			durationMs: row[4],
+			timings: JSON.parse(row[5]) as RunItem['timings'],
+			output: row[6],
+			label: row[7],
+			score: row[8]
+		};
 }
-export type RunItemAsStored = ReturnType<typeof iterateRunItemsAsStored> extends Generator<infer Row> ? Row : never;
 
 export function getRunItem(db: Db, runId: number, itemId: string): RunItem | undefined {
 	return db

@@ -40,8 +40,9 @@ export function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** What the metrics read of a stored item: its score as stored JSON (parsed here), failure and times. */
 interface StoredItem {
-	score: ItemScore | null;
+	score: string | null;
 	error: ItemError | null;
 	durationMs: number;
 	timings: StepTiming[];
@@ -53,32 +54,37 @@ function latencies(name: string, values: number[]): Metrics {
 }
 
 /**
- * The pipeline's aggregate over scored items, plus error rate and latency percentiles over all items.
- * Reads the items once, keeping only scores and numbers: 100,000 items fit in a few tens of MB.
+ * Collects a run's items one at a time, keeping only scores and numbers (100,000 items fit in a few
+ * tens of MB), then gives the pipeline's aggregate over scored items plus error rate and latency
+ * percentiles over all items.
  */
-export function runMetrics(pipeline: AnyPipeline, items: Iterable<StoredItem>): Metrics {
+export function metricsCollector(pipeline: AnyPipeline) {
 	const scores: ItemScore[] = [];
 	const durations: number[] = [];
 	const stepMs = new Map<string, number[]>();
 	let failed = 0;
-	for (const item of items) {
-		if (item.score) scores.push(item.score);
-		if (item.error) {
-			failed++;
-			continue;
+	return {
+		add(item: StoredItem): void {
+			if (item.score) scores.push(JSON.parse(item.score) as ItemScore);
+			if (item.error) {
+				failed++;
+				return;
+			}
+			durations.push(item.durationMs);
+			for (const timing of item.timings) {
+				if (!stepMs.has(timing.step)) stepMs.set(timing.step, []);
+				stepMs.get(timing.step)?.push(timing.ms);
+			}
+		},
+		metrics(): Metrics {
+			const count = durations.length + failed;
+			const metrics: Metrics = {
+				...(pipeline.evaluation && scores.length ? pipeline.evaluation.aggregate(scores) : {}),
+				errorRate: count ? failed / count : 0,
+				...latencies('duration', durations)
+			};
+			for (const [step, values] of stepMs) Object.assign(metrics, latencies(`latency.${step}`, values));
+			return metrics;
 		}
-		durations.push(item.durationMs);
-		for (const timing of item.timings) {
-			if (!stepMs.has(timing.step)) stepMs.set(timing.step, []);
-			stepMs.get(timing.step)?.push(timing.ms);
-		}
-	}
-	const count = durations.length + failed;
-	const metrics: Metrics = {
-		...(pipeline.evaluation && scores.length ? pipeline.evaluation.aggregate(scores) : {}),
-		errorRate: count ? failed / count : 0,
-		...latencies('duration', durations)
 	};
-	for (const [step, values] of stepMs) Object.assign(metrics, latencies(`latency.${step}`, values));
-	return metrics;
 }

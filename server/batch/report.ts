@@ -48,10 +48,22 @@ function csvRow(item: RunItemAsStored, steps: string[]): string {
 	return cells.map(csvCell).join(',') + '\n';
 }
 
-/** Streams every item to CSV (one column per step's milliseconds; output, label and score as JSON). */
-function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): void {
+/**
+ * Writes `<reportsDir>/run-<id>/items.csv` from every stored item in dataset order (one column per
+ * step's milliseconds; output, label and score as JSON) and returns that folder. Each item is also
+ * handed to `alsoRead`: the run's metrics come from the same read, one pass over 100,000 items, not two.
+ */
+export function writeItemsCsv(
+	db: Db,
+	runId: number,
+	pipeline: AnyPipeline,
+	reportsDir: string,
+	alsoRead: (item: RunItemAsStored) => void
+): string {
+	const dir = path.resolve(reportsDir, `run-${runId}`);
+	mkdirSync(dir, { recursive: true });
 	const steps = pipeline.steps.map((step) => step.name);
-	const fd = openSync(file, 'w');
+	const fd = openSync(path.join(dir, 'items.csv'), 'w');
 	try {
 		const headers = [
 			'id',
@@ -67,7 +79,8 @@ function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): v
 		];
 		writeSync(fd, headers.join(',') + '\n');
 		let lines: string[] = [];
-		for (const item of iterateRunItemsAsStored(db, run.id)) {
+		for (const item of iterateRunItemsAsStored(db, runId)) {
+			alsoRead(item);
 			lines.push(csvRow(item, steps));
 			if (lines.length === 1000) {
 				writeSync(fd, lines.join(''));
@@ -78,6 +91,7 @@ function writeItemsCsv(db: Db, run: Run, pipeline: AnyPipeline, file: string): v
 	} finally {
 		closeSync(fd);
 	}
+	return dir;
 }
 
 /** Everything the summary says, as tables both the Markdown and the HTML render. */
@@ -180,13 +194,9 @@ function toHtml(run: Run, tables: Table[]): string {
 	return `<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${style}</style>\n<h1>${title}</h1>\n${sections.join('\n')}\n<p>Every item: <a href="items.csv">items.csv</a>.</p>\n</html>\n`;
 }
 
-/** Writes `items.csv`, `summary.md` and `summary.html` under `<reportsDir>/run-<id>/`; returns that folder. */
-export function writeRunReport(db: Db, run: Run, pipeline: AnyPipeline, reportsDir: string): string {
-	const dir = path.resolve(reportsDir, `run-${run.id}`);
-	mkdirSync(dir, { recursive: true });
-	writeItemsCsv(db, run, pipeline, path.join(dir, 'items.csv'));
+/** Writes `summary.md` and `summary.html` beside the run's `items.csv` (see writeItemsCsv). */
+export function writeRunSummary(db: Db, run: Run, pipeline: AnyPipeline, dir: string): void {
 	const tables = summaryTables(db, run, pipeline);
 	writeFileSync(path.join(dir, 'summary.md'), toMarkdown(run, tables));
 	writeFileSync(path.join(dir, 'summary.html'), toHtml(run, tables));
-	return dir;
 }

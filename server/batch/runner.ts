@@ -1,12 +1,6 @@
 import { hostname } from 'node:os';
 import type { Db } from '../../db/client';
-import {
-	type EncodedRunItem,
-	encodeRunItem,
-	encodedItemFailed,
-	finishedItemIds,
-	iterateItemMeasures
-} from '../../db/queries/items';
+import { type EncodedRunItem, encodeRunItem, encodedItemFailed, finishedItemIds } from '../../db/queries/items';
 import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/runs';
 import type { DatasetProblem, Run } from '../../db/schema';
 import { type AnyPipeline, InputError, formatIssues, issuesFromZod, resolveFlags } from '../../src/lib/pipeline';
@@ -24,11 +18,11 @@ import {
 } from './dataset';
 import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
-import { runMetrics } from './metrics';
+import { metricsCollector } from './metrics';
 import { defaultPipelineName } from '../pipeline';
 import { DEFAULT_REGISTRY, UnknownPipelineError, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
-import { writeRunReport } from './report';
+import { writeItemsCsv, writeRunSummary } from './report';
 import { ItemWriter } from './writer';
 import { ChunkPacker } from './chunks';
 
@@ -378,22 +372,28 @@ function finish(session: Session, end: SessionEnd): BatchOutcome {
 		datasetProblems: end.datasetProblems,
 		pid: null
 	};
-	if (end.failure) {
-		const failure = end.failure instanceof Error ? end.failure.message : String(end.failure);
-		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() }) };
-	}
+	const failed = (failure: string): BatchOutcome => ({
+		run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() })
+	});
+	const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+	if (end.failure) return failed(messageOf(end.failure));
 	if (end.interrupted) return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
-	const metrics = runMetrics(session.pipeline, iterateItemMeasures(db, session.run.id));
-	const ended = { ...common, status: 'done' as const, metrics, endedAt: new Date() };
+	// The report is written before the run is marked done: a run whose report could not be written stays
+	// resumable (failed), and its resume, with every item stored, only writes the report.
+	const reportFailed = (error: unknown) => failed(`could not write the report: ${messageOf(error)}`);
+	const reportsDir = session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports';
+	const measures = metricsCollector(session.pipeline);
 	let reportDir: string;
 	try {
-		// Written before the run is marked done: a run whose report could not be written stays
-		// resumable (failed), and its resume, with every item stored, only writes the report.
-		const reportsDir = session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports';
-		reportDir = writeRunReport(db, { ...session.run, ...ended }, session.pipeline, reportsDir);
+		reportDir = writeItemsCsv(db, session.run.id, session.pipeline, reportsDir, measures.add);
 	} catch (error) {
-		const failure = `could not write the report: ${error instanceof Error ? error.message : String(error)}`;
-		return { run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() }) };
+		return reportFailed(error);
+	}
+	const ended = { ...common, status: 'done' as const, metrics: measures.metrics(), endedAt: new Date() };
+	try {
+		writeRunSummary(db, { ...session.run, ...ended }, session.pipeline, reportDir);
+	} catch (error) {
+		return reportFailed(error);
 	}
 	return { run: updateRun(db, session.run.id, ended), reportDir };
 }

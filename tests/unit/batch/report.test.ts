@@ -1,16 +1,26 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../db/client';
-import { encodeRunItem, saveRunItems } from '../../../db/queries/items';
+import { type RunItemAsStored, encodeRunItem, saveRunItems } from '../../../db/queries/items';
 import { createRun, getRun } from '../../../db/queries/runs';
-import { writeRunReport } from '../../../server/batch/report';
+import { writeItemsCsv, writeRunSummary } from '../../../server/batch/report';
+import type { Run } from '../../../db/schema';
+import type { Db } from '../../../db/client';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
 import { newRun } from '../db/fixtures';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-report-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The report as a finished run gets it: items.csv, then the summaries beside it. */
+function writeRunReport(db: Db, run: Run): string {
+	const dir = writeItemsCsv(db, run.id, wordcount, path.join(scratch, 'reports'), () => {});
+	writeRunSummary(db, run, wordcount, dir);
+	return dir;
+}
 
 describe('run report', () => {
 	it('names the confusion matrix and its rows after the score field holding the outcome codes', () => {
@@ -32,12 +42,47 @@ describe('run report', () => {
 		);
 		saveRunItems(db, run.id, items, new Date());
 
-		const dir = writeRunReport(db, getRun(db, run.id)!, wordcount, path.join(scratch, 'reports'));
+		const dir = writeRunReport(db, getRun(db, run.id)!);
 		const summary = readFileSync(path.join(dir, 'summary.md'), 'utf8');
 		expect(summary).toContain('## Confusion matrix: spam');
 		expect(summary).toContain('|  | actual spam | actual not spam |');
 		expect(summary).toContain('| predicted spam | 1 | 2 |');
 		expect(summary).toContain('| predicted not spam | 0 | 0 |');
+		db.$client.close();
+	});
+
+	it('writes items.csv in dataset order and hands each item, as stored, to the metrics reading along', () => {
+		const db = openDb(path.join(scratch, 'order.db'));
+		const run = createRun(db, newRun({ name: 'order', itemsTotal: 3 }));
+		const item = (line: number, failed: boolean) =>
+			encodeRunItem({
+				// Ids in the reverse of dataset order: the rows must come by line, not by key.
+				itemId: `i${4 - line}`,
+				line,
+				output: failed ? null : { words: line },
+				label: 'x',
+				score: failed ? null : { correct: line === 1 },
+				correct: failed ? null : line === 1,
+				error: failed ? { name: 'Error', message: 'boom, "quoted"', step: 'tokens' } : null,
+				durationMs: line,
+				timings: [{ step: 'tokens', ms: line / 3 }]
+			});
+		// Stored out of order, as two workers finish chunks.
+		saveRunItems(db, run.id, [item(3, false), item(1, false), item(2, true)], new Date());
+
+		const seen: RunItemAsStored[] = [];
+		const dir = writeItemsCsv(db, run.id, wordcount, path.join(scratch, 'reports'), (stored) => seen.push(stored));
+		expect(seen.map((stored) => [stored.line, stored.correct, stored.score, stored.error?.step ?? null])).toEqual([
+			[1, true, '{"correct":true}', null],
+			[2, null, null, 'tokens'],
+			[3, false, '{"correct":false}', null]
+		]);
+		const rows = parseCsv(readFileSync(path.join(dir, 'items.csv')), { columns: true }) as Record<string, string>[];
+		expect(rows.map((row) => [row.id, row.correct, row.error, row.ms_tokens, row.output])).toEqual([
+			['i3', 'true', '', '0.333', '{"words":1}'],
+			['i2', '', 'boom, "quoted"', '0.667', ''],
+			['i1', 'false', '', '1', '{"words":3}']
+		]);
 		db.$client.close();
 	});
 
@@ -51,7 +96,7 @@ describe('run report', () => {
 				datasetProblems: [{ line: 1, message: 'not valid JSON (<img src=x onerror=alert(1)>)' }]
 			})
 		);
-		const dir = writeRunReport(db, getRun(db, run.id)!, wordcount, path.join(scratch, 'reports'));
+		const dir = writeRunReport(db, getRun(db, run.id)!);
 		for (const file of ['summary.md', 'summary.html']) {
 			const text = readFileSync(path.join(dir, file), 'utf8');
 			expect(text, file).not.toMatch(/<script|<img/);
