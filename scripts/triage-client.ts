@@ -24,7 +24,7 @@ function readArgs() {
 		return parseArgs({
 			allowPositionals: true,
 			options: {
-				url: { type: 'string', default: process.env.CONVINCE_URL || 'http://localhost:3000' },
+				url: { type: 'string' },
 				'in-process': { type: 'boolean', default: false },
 				debug: { type: 'boolean', default: false },
 				flag: { type: 'string', multiple: true, default: [] },
@@ -43,7 +43,7 @@ if (args.help) {
 Triages a raw email (the file, or stdin) and prints the result as JSON.
   --url <address>     convince server (default $CONVINCE_URL or http://localhost:3000); behind a proxy,
                       with its path prefix (https://tools.example/convince). CONVINCE_API_KEY is sent when set
-  --in-process        run the pipeline in this process through the server's caller: no server needed
+  --in-process        run the pipeline in this process through the server's caller: no server needed (not with --url)
   --debug             include the trace of every step
   --flag name=value   set a pipeline flag (repeatable), e.g. --flag spamThreshold=0.7 --flag similar=false`);
 	process.exit(0);
@@ -80,7 +80,9 @@ async function readMail(file: string | undefined): Promise<string> {
 }
 
 if (positionals.length > 1) usageError(`give one mail file, not ${positionals.length}`);
-const url = args['in-process'] ? '' : serverUrl(args.url);
+// --in-process asks no server: a --url beside it would go unused, so it is refused (CONVINCE_URL set in the environment is no conflict).
+if (args['in-process'] && args.url !== undefined) usageError('give --url or --in-process, not both');
+const url = args['in-process'] ? '' : serverUrl(args.url ?? (process.env.CONVINCE_URL || 'http://localhost:3000'));
 // Flags are checked by the server (or the in-process caller): unknown names and wrong types come back as 400 issues.
 const flags = Object.fromEntries(args.flag.map(parseFlag));
 const request: RunRequest = { input: { raw: await readMail(positionals[0]) }, flags, debug: args.debug };

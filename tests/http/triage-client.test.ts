@@ -58,7 +58,8 @@ describe.skipIf(testPipeline !== 'triage')('the triage client script', () => {
 			[['--url', 'localhost:3000', mail], "--url must be the server's http(s) address"],
 			[[path.join(scratch, 'missing.eml')], 'cannot read'],
 			[['--nope'], "Unknown option '--nope'"],
-			[[mail, mail], 'give one mail file, not 2']
+			[[mail, mail], 'give one mail file, not 2'],
+			[['--in-process', '--url', 'http://localhost:3000', mail], 'give --url or --in-process, not both']
 		] as const) {
 			const { code, stdout, stderr } = await triageClient(...args);
 			expect([args.join(' '), code, stdout]).toEqual([args.join(' '), 2, '']);
