@@ -1775,6 +1775,11 @@ export interface operations {
                             /** @description The same content and as many records: the same items */
                             sameDataset: boolean;
                         };
+                        /** @description Per run, set when its dataset holds items the pipeline's models learnt from (see getRun) */
+                        datasetCaveats: {
+                            a: string | null;
+                            b: string | null;
+                        };
                         /** @description Flags whose values differ */
                         flags: {
                             name: string;
@@ -2065,6 +2070,8 @@ export interface operations {
                         }[];
                         /** @description Item filters this run's scores support */
                         filters: ("all" | "errors" | "wrong" | "correct" | "fp" | "fn" | "changed")[];
+                        /** @description Set when the run's dataset holds items the pipeline's models learnt from: its metrics overstate how it does on unseen items */
+                        datasetCaveat: string | null;
                     };
                 };
             };

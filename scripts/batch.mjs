@@ -3,9 +3,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getDb } from '../db/client.ts';
 import { UsageError, parseFlagArgs, positiveInt } from '../server/batch/cli.ts';
-import { namedDatasets } from '../server/batch/dataset.ts';
+import { namedDatasets, trainingDataCaveat } from '../server/batch/dataset.ts';
 import { progressBar } from '../server/batch/progress-bar.ts';
-import { defaultPipelineName } from '../server/pipeline.ts';
+import { defaultPipelineName, registeredPipeline } from '../server/pipeline.ts';
 import { formatNumber } from '../server/batch/report.ts';
 import { BatchArgumentError, resumeBatch, startBatch } from '../server/batch/runner.ts';
 
@@ -59,6 +59,8 @@ function printSummary(run, reportDir) {
 	);
 	if (run.failure) console.log(`Failure: ${run.failure}`);
 	for (const [name, value] of Object.entries(run.metrics ?? {})) console.log(`  ${name.padEnd(32)} ${formatNumber(value)}`);
+	const caveat = trainingDataCaveat(registeredPipeline(run.pipeline), run);
+	if (caveat) console.log(`Note: ${caveat}`);
 	if (reportDir) console.log(`Report: ${reportDir}/summary.md`);
 	if (run.status === 'interrupted' || run.status === 'failed') console.log(`Resume with: npm run batch -- --resume ${run.id}`);
 }

@@ -3,6 +3,7 @@ import { type ChangeKind, changeCounts, changedItems } from '../../db/queries/it
 import type { Run } from '../../db/schema';
 import { describeMetric } from './metrics';
 import { registeredPipeline } from '../pipeline';
+import { trainingDataCaveat } from './dataset';
 
 export interface MetricDelta {
 	name: string;
@@ -76,6 +77,10 @@ export function compareRuns(db: Db, a: Run, b: Run, page: ComparePage) {
 		a,
 		b,
 		provenance: provenance(a, b),
+		datasetCaveats: {
+			a: trainingDataCaveat(registeredPipeline(a.pipeline), a),
+			b: trainingDataCaveat(registeredPipeline(b.pipeline), b)
+		},
 		flags: flagDifferences(a, b),
 		metrics: metricDeltas(a, b),
 		counts: changeCounts(db, a.id, b.id),

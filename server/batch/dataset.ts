@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DatasetProblem } from '../../db/schema';
+import type { AnyPipeline } from '../../src/lib/pipeline';
 
 /**
  * Datasets are streamed, never loaded whole.
@@ -25,6 +26,22 @@ export const namedDatasets: Record<string, string> = {
 	train: 'data/spamassassin-train.jsonl',
 	all: 'data/spamassassin-all.jsonl'
 };
+
+/**
+ * What to keep in mind when reading a run's metrics, when its dataset holds items the pipeline's models
+ * learnt from (`trainedOn`): given by name, or by the path a name stands for.
+ */
+export function trainingDataCaveat(
+	pipeline: Pick<AnyPipeline, 'name' | 'trainedOn'> | undefined,
+	run: { datasetName: string; datasetPath: string }
+): string | null {
+	const trainedOn = pipeline?.trainedOn?.find(
+		(name) =>
+			name === run.datasetName || (Object.hasOwn(namedDatasets, name) && path.resolve(namedDatasets[name]) === run.datasetPath)
+	);
+	if (!trainedOn) return null;
+	return `Dataset ${trainedOn} holds the items the ${pipeline?.name} models learnt from: its metrics overstate how the pipeline does on items it has not seen.`;
+}
 
 export interface DatasetRef {
 	/** The name given (`test`) or the path as given. */

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client';
 import { type RunItemAsStored, iterateRunItemsAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
 import type { Run } from '../../db/schema';
 import type { AnyPipeline } from '../../src/lib/pipeline';
+import { trainingDataCaveat } from './dataset';
 import { describeMetric } from './metrics';
 
 interface Table {
@@ -97,6 +98,7 @@ export function writeItemsCsv(
 /** Everything the summary says, as tables both the Markdown and the HTML render. */
 function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 	const code = `${run.gitCommit}${run.gitDirty ? ' (uncommitted changes)' : ''}`;
+	const caveat = trainingDataCaveat(pipeline, run);
 	const tables: Table[] = [
 		{
 			title: 'Run',
@@ -111,6 +113,7 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 					'dataset',
 					`${run.datasetName} (${run.datasetName === run.datasetPath ? '' : `${run.datasetPath}, `}sha256 ${run.datasetHash.slice(0, 12)})`
 				],
+				...(caveat ? [['caveat', caveat]] : []),
 				[
 					'items',
 					`${run.itemsDone} of ${run.itemsTotal}, ${run.itemsErrors} errors, ${run.datasetProblems.length} malformed lines`

@@ -6,6 +6,7 @@ import { getRun, listRuns } from '../../db/queries/runs';
 import { type Run, runItemSchema, runSchema } from '../../db/schema';
 import { errorInfoSchema, traceEntrySchema } from '../../src/lib/pipeline';
 import { compareRuns } from '../batch/compare';
+import { trainingDataCaveat } from '../batch/dataset';
 import { ExplainUnavailableError, explainItem } from '../batch/explain';
 import { settleAbandonedRuns } from '../batch/liveness';
 import { describeMetric } from '../batch/metrics';
@@ -38,7 +39,13 @@ const runDetailSchema = z.object({
 	metrics: z.array(metricSchema).describe("The run's metrics with their descriptions, in the order the pipeline reports them"),
 	confusion: z.record(z.string(), confusionSchema).describe('One confusion matrix per score field carrying outcome codes'),
 	latency: z.array(z.object({ step: z.string(), p50: z.number(), p95: z.number() })).describe('Per-step milliseconds per item'),
-	filters: z.array(z.enum(itemFilters)).describe("Item filters this run's scores support")
+	filters: z.array(z.enum(itemFilters)).describe("Item filters this run's scores support"),
+	datasetCaveat: z
+		.string()
+		.nullable()
+		.describe(
+			"Set when the run's dataset holds items the pipeline's models learnt from: its metrics overstate how it does on unseen items"
+		)
 });
 
 const sideSchema = z.object({
@@ -57,6 +64,9 @@ const comparisonSchema = z.object({
 		sameContent: z.boolean().describe('Both runs read the same dataset content (sha256)'),
 		sameDataset: z.boolean().describe('The same content and as many records: the same items')
 	}),
+	datasetCaveats: z
+		.object({ a: z.string().nullable(), b: z.string().nullable() })
+		.describe("Per run, set when its dataset holds items the pipeline's models learnt from (see getRun)"),
 	flags: z.array(z.object({ name: z.string(), a: z.unknown(), b: z.unknown() })).describe('Flags whose values differ'),
 	metrics: z.array(
 		z.object({
@@ -138,7 +148,8 @@ export function runDetail(run: Run): z.infer<typeof runDetailSchema> {
 		metrics,
 		confusion,
 		latency,
-		filters: ['all', 'errors', ...(scored ? (['wrong', 'correct'] as const) : []), ...outcomes, 'changed']
+		filters: ['all', 'errors', ...(scored ? (['wrong', 'correct'] as const) : []), ...outcomes, 'changed'],
+		datasetCaveat: trainingDataCaveat(pipeline, run)
 	};
 }
 

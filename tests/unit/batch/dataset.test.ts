@@ -10,7 +10,8 @@ import {
 	fingerprintDataset,
 	findDatasetItem,
 	readDataset,
-	resolveDataset
+	resolveDataset,
+	trainingDataCaveat
 } from '../../../server/batch/dataset';
 
 const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
@@ -178,5 +179,27 @@ describe('resolving and fingerprinting', () => {
 			input: { text: 'one two three' }
 		});
 		expect(await findDatasetItem(resolveDataset(fixture('words.jsonl')), 'zz')).toBeUndefined();
+	});
+});
+
+describe('trainingDataCaveat', () => {
+	const trained = { name: 'triage', trainedOn: ['train', 'all'] };
+	it('names a dataset the pipeline learnt from, given by name or by the path the name stands for', () => {
+		expect(trainingDataCaveat(trained, { datasetName: 'all', datasetPath: '/elsewhere/all.jsonl' })).toBe(
+			'Dataset all holds the items the triage models learnt from: its metrics overstate how the pipeline does on items it has not seen.'
+		);
+		const trainFile = path.resolve('data/spamassassin-train.jsonl');
+		expect(trainingDataCaveat(trained, { datasetName: 'data/spamassassin-train.jsonl', datasetPath: trainFile })).toMatch(
+			/^Dataset train holds/
+		);
+	});
+
+	it('says nothing of a held-out dataset, of other files, or for a pipeline without trained models', () => {
+		expect(
+			trainingDataCaveat(trained, { datasetName: 'test', datasetPath: path.resolve('data/spamassassin-test.jsonl') })
+		).toBeNull();
+		expect(trainingDataCaveat(trained, { datasetName: 'mine.jsonl', datasetPath: '/tmp/mine.jsonl' })).toBeNull();
+		expect(trainingDataCaveat({ name: 'wordcount' }, { datasetName: 'all', datasetPath: '/x' })).toBeNull();
+		expect(trainingDataCaveat(undefined, { datasetName: 'all', datasetPath: '/x' })).toBeNull();
 	});
 });

@@ -86,6 +86,19 @@ describe('run report', () => {
 		db.$client.close();
 	});
 
+	it("says in the summary when the run's dataset holds items the pipeline's models learnt from", () => {
+		const db = openDb(path.join(scratch, 'caveat.db'));
+		const run = getRun(db, createRun(db, newRun({ name: 'on train', datasetName: 'train' })).id)!;
+		const dir = writeItemsCsv(db, run.id, wordcount, path.join(scratch, 'reports'), () => {});
+		writeRunSummary(db, run, { ...wordcount, trainedOn: ['train'] }, dir);
+		expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toContain(
+			'| caveat | Dataset train holds the items the wordcount models learnt from'
+		);
+		writeRunSummary(db, run, wordcount, dir);
+		expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).not.toContain('caveat');
+		db.$client.close();
+	});
+
 	it('keeps a run name and dataset problems as text in both summaries', () => {
 		const db = openDb(path.join(scratch, 'names.db'));
 		const run = createRun(

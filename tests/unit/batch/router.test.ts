@@ -5,12 +5,13 @@ import path from 'node:path';
 import { generateOpenApiDocument } from 'trpc-to-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../../db/client';
-import { updateRun } from '../../../db/queries/runs';
+import { createRun, updateRun } from '../../../db/queries/runs';
 import { startBatch } from '../../../server/batch/runner';
 import { createContextInner } from '../../../server/context';
 import { runsRouter } from '../../../server/routers/runs';
 import { createCallerFactory, router } from '../../../server/trpc';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
+import { newRun } from '../db/fixtures';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-runs-router-'));
 process.env.CONVINCE_DB = path.join(scratch, 'router.db');
@@ -111,5 +112,17 @@ describe('item filters', () => {
 		writeFileSync(unlabelled, texts.map((text, i) => JSON.stringify({ id: `u${i}`, input: { text } })).join('\n'));
 		const plain = await startBatch({ db: getDb(), pipeline: 'wordcount', dataset: unlabelled, name: 'unlabelled', reportsDir });
 		expect((await caller().get({ id: plain.run.id })).filters).toEqual(['all', 'errors', 'changed']);
+	});
+});
+
+describe('runs on training data', () => {
+	it("say so in the run's detail and in a comparison, for the pipeline whose models learnt from that dataset", async () => {
+		const onAll = createRun(getDb(), newRun({ name: 'on all', pipeline: 'triage', datasetName: 'all' }));
+		const detail = await caller().get({ id: onAll.id });
+		expect(detail.datasetCaveat).toMatch(/^Dataset all holds the items the triage models learnt from: its metrics overstate/);
+		expect((await caller().get({ id: 1 })).datasetCaveat).toBeNull();
+
+		const comparison = await caller().compare({ a: 1, b: onAll.id, offset: 0, limit: 10 });
+		expect(comparison.datasetCaveats).toEqual({ a: null, b: detail.datasetCaveat });
 	});
 });

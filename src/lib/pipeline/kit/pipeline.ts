@@ -41,6 +41,11 @@ export interface PipelineDefinition<
 	flags: F;
 	label?: L;
 	evaluation?: Evaluation<z.output<O>, z.output<L>, Score>;
+	/**
+	 * Names of the datasets holding items the pipeline's models learnt from: a batch run on one is marked
+	 * on its own homework, and its pages and report say so.
+	 */
+	trainedOn?: readonly string[];
 	/** The steps in the order they run; the manifest, API and UI list them from here. */
 	steps: S;
 	examples?: PipelineExample<z.input<I>, z.input<F>, z.input<L>>[];

@@ -4,6 +4,7 @@ import { triageEvaluation } from './evaluation';
 import { triageExamples } from './examples';
 import { parseEmail } from './mime';
 import { emailInputSchema, triageLabelSchema } from './schemas';
+import type { Split } from './train/dataset';
 import { actionSchema, decide } from './steps/decide';
 import { blocklist } from './steps/blocklist';
 import { enrich } from './steps/enrich';
@@ -87,6 +88,8 @@ export const triage = definePipeline({
 	flags,
 	label: triageLabelSchema,
 	evaluation: triageEvaluation,
+	// `npm run train` learns from the train split; `all` holds it too.
+	trainedOn: ['train', 'all'] satisfies Split[],
 	steps: [parse, language, spam, blocklist, route, entities, sentiment, similar, enrich, decide],
 	examples: triageExamples,
 	summarize(input) {
