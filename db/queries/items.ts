@@ -79,36 +79,48 @@ export type RunItemAsStored = Pick<RunItem, 'itemId' | 'line' | 'correct' | 'err
 	score: string | null;
 };
 
+/** An encoded item (columns in `itemColumns` order, as workers send them and as the report reads them back). */
+export function decodeStoredItem(row: EncodedRunItem): RunItemAsStored {
+	const [itemId, line, output, label, score, correct, error, durationMs, timings] = row as [
+		string,
+		number,
+		string | null,
+		string | null,
+		string | null,
+		number | null,
+		string | null,
+		number,
+		string
+	];
+	return {
+		itemId,
+		line,
+		correct: correct === null ? null : correct === 1,
+		error: error === null ? null : (JSON.parse(error) as RunItem['error']),
+		durationMs,
+		timings: JSON.parse(timings) as RunItem['timings'],
+		output,
+		label,
+		score
+	};
+}
+
 /**
  * A run's items in dataset order, streamed from one statement: a report over 100,000 items holds one
- * row at a time, and no column is mapped but the two every reader needs (error, timings).
+ * row at a time, and no column is parsed but the two every reader needs (error, timings).
  */
 export function* iterateRunItemsAsStored(db: Db, runId: number): Generator<RunItemAsStored> {
-	const { itemId, line, correct, error, durationMs, timings, output, label, score } = runItemsTable;
 	const query = db
-		.select({ itemId, line, correct, error, durationMs, timings, output, label, score })
+		.select(Object.fromEntries(itemColumns.map((column) => [column, runItemsTable[column]])))
 		.from(runItemsTable)
 		.where(eq(runItemsTable.runId, runId))
-		.orderBy(asc(line))
+		.orderBy(asc(runItemsTable.line))
 		.toSQL();
 	const rows = db.$client
 		.prepare(query.sql)
 		.raw()
-		.iterate(...query.params) as IterableIterator<
-		[string, number, number | null, string | null, number, string, string | null, string | null, string | null]
-	>;
-	for (const row of rows)
-		yield {
-			itemId: row[0],
-			line: row[1],
-			correct: row[2] === null ? null : row[2] === 1,
-			error: row[3] === null ? null : (JSON.parse(row[3]) as RunItem['error']),
-			durationMs: row[4],
-			timings: JSON.parse(row[5]) as RunItem['timings'],
-			output: row[6],
-			label: row[7],
-			score: row[8]
-		};
+		.iterate(...query.params) as IterableIterator<EncodedRunItem>;
+	for (const row of rows) yield decodeStoredItem(row);
 }
 
 export function getRunItem(db: Db, runId: number, itemId: string): RunItem | undefined {

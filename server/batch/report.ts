@@ -5,6 +5,7 @@ import { type RunItemAsStored, iterateRunItemsAsStored, outcomeCounts, pageRunIt
 import type { Run } from '../../db/schema';
 import type { AnyPipeline } from '../../src/lib/pipeline';
 import { trainingDataCaveat } from './dataset';
+import { itemsCsvHeader, itemsCsvRow, runReportDir } from './items-csv';
 import { describeMetric } from './metrics';
 
 interface Table {
@@ -19,40 +20,10 @@ export function formatNumber(value: number): string {
 	return Number.isInteger(value) ? String(value) : value.toFixed(4);
 }
 
-function csvCell(value: unknown): string {
-	const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** Stored JSON as the CSV shows it: a JSON string as its text, anything else as its JSON. */
-function storedCell(json: string | null): string | null {
-	return json?.startsWith('"') ? (JSON.parse(json) as string) : json;
-}
-
-/** Milliseconds to the microsecond: the full doubles (34.99652700000024) only clutter a spreadsheet. */
-const roundMs = (ms: number | undefined) => (ms === undefined ? ms : Math.round(ms * 1000) / 1000);
-
-function csvRow(item: RunItemAsStored, steps: string[]): string {
-	const stepMs = new Map(item.timings.map((timing) => [timing.step, roundMs(timing.ms)]));
-	const cells = [
-		item.itemId,
-		item.line,
-		item.correct,
-		item.error?.step,
-		item.error?.message,
-		roundMs(item.durationMs),
-		...steps.map((step) => stepMs.get(step)),
-		storedCell(item.output),
-		storedCell(item.label),
-		storedCell(item.score)
-	];
-	return cells.map(csvCell).join(',') + '\n';
-}
-
 /**
- * Writes `<reportsDir>/run-<id>/items.csv` from every stored item in dataset order (one column per
- * step's milliseconds; output, label and score as JSON) and returns that folder. Each item is also
- * handed to `alsoRead`: the run's metrics come from the same read, one pass over 100,000 items, not two.
+ * Writes `<reportsDir>/run-<id>/items.csv` from every stored item, in dataset order, and returns that
+ * folder (for a run not written as it went: see ItemsCsvStream). Each item is also handed to
+ * `alsoRead`: the run's metrics come from the same read, one pass over 100,000 items, not two.
  */
 export function writeItemsCsv(
 	db: Db,
@@ -61,28 +32,16 @@ export function writeItemsCsv(
 	reportsDir: string,
 	alsoRead: (item: RunItemAsStored) => void
 ): string {
-	const dir = path.resolve(reportsDir, `run-${runId}`);
+	const dir = runReportDir(reportsDir, runId);
 	mkdirSync(dir, { recursive: true });
 	const steps = pipeline.steps.map((step) => step.name);
 	const fd = openSync(path.join(dir, 'items.csv'), 'w');
 	try {
-		const headers = [
-			'id',
-			'line',
-			'correct',
-			'error_step',
-			'error',
-			'duration_ms',
-			...steps.map((step) => `ms_${step}`),
-			'output',
-			'label',
-			'score'
-		];
-		writeSync(fd, headers.join(',') + '\n');
+		writeSync(fd, itemsCsvHeader(steps));
 		let lines: string[] = [];
 		for (const item of iterateRunItemsAsStored(db, runId)) {
 			alsoRead(item);
-			lines.push(csvRow(item, steps));
+			lines.push(itemsCsvRow(item, steps));
 			if (lines.length === 1000) {
 				writeSync(fd, lines.join(''));
 				lines = [];

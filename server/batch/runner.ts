@@ -1,6 +1,12 @@
 import { hostname } from 'node:os';
 import type { Db } from '../../db/client';
-import { type EncodedRunItem, encodeRunItem, encodedItemFailed, finishedItemIds } from '../../db/queries/items';
+import {
+	type EncodedRunItem,
+	encodeRunItem,
+	encodedItemFailed,
+	finishedItemIds,
+	iterateRunItemsAsStored
+} from '../../db/queries/items';
 import { countRunItems, createRun, getRun, updateRun } from '../../db/queries/runs';
 import type { DatasetProblem, Run } from '../../db/schema';
 import { type AnyPipeline, InputError, formatIssues, issuesFromZod, resolveFlags } from '../../src/lib/pipeline';
@@ -18,6 +24,7 @@ import {
 } from './dataset';
 import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
+import { ItemsCsvStream } from './items-csv';
 import { metricsCollector } from './metrics';
 import { defaultPipelineName } from '../pipeline';
 import { DEFAULT_REGISTRY, UnknownPipelineError, loadPipeline } from './registry';
@@ -87,6 +94,8 @@ export class BatchError extends Error {
 export class BatchArgumentError extends BatchError {
 	override readonly name = 'BatchArgumentError';
 }
+
+const reportsDirOf = (options: SessionOptions) => options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports';
 
 interface Session {
 	options: SessionOptions;
@@ -224,6 +233,14 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	const { options, run, dataset, finished } = session;
 	const { db, signal } = options;
 	const writer = new ItemWriter(db, run.id);
+	// A resumed run's items.csv needs the items of its earlier sessions: it is read back at the end.
+	const csv = finished.size
+		? undefined
+		: new ItemsCsvStream(
+				reportsDirOf(options),
+				run.id,
+				session.pipeline.steps.map((step) => step.name)
+			);
 	const heartbeat = setInterval(() => updateRun(db, run.id, { heartbeatAt: new Date() }), HEARTBEAT_MS);
 	heartbeat.unref();
 
@@ -275,13 +292,19 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 	 * did not load, the pool is closing) fails the run with nothing recorded for the chunk, so a resume
 	 * redoes it. Only the JSON text of the chunk stays referenced while it runs (see `ChunkTask.items`).
 	 */
-	const dispatch = (items: string, onKilled: (error: unknown) => void) => {
+	const dispatch = (items: string, onKilled: (error: unknown) => void, onStored?: (results: EncodedRunItem[]) => void) => {
 		const task = pool.piscina
 			.run({ flags: run.flags, items })
-			.then(store, (error: unknown) => {
-				if (pool.crash || !killedWorker(error)) return void (failure ??= pool.crash ?? error);
-				onKilled(error);
-			})
+			.then(
+				(results: EncodedRunItem[]) => {
+					store(results);
+					onStored?.(results);
+				},
+				(error: unknown) => {
+					if (pool.crash || !killedWorker(error)) return void (failure ??= pool.crash ?? error);
+					onKilled(error);
+				}
+			)
 			.catch((error: unknown) => {
 				failure ??= error;
 			})
@@ -290,7 +313,15 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		return task;
 	};
 	// A worker holds two chunks (see openPool): when it dies, the items of both are suspects.
-	const dispatchChunk = (items: string) => dispatch(items, () => suspects.push(items));
+	const dispatchChunk = (items: string) => {
+		const chunk = csv?.nextChunk() ?? 0;
+		const killed = () => {
+			// Its items are stored later, out of their turn.
+			csv?.abandon();
+			suspects.push(items);
+		};
+		return dispatch(items, killed, (results) => csv?.add(chunk, results));
+	};
 	/** Runs each suspect item with nothing else in the pool, so a worker that dies now died of that item. */
 	const runSuspectsAlone = async () => {
 		for (const item of suspects.splice(0).flatMap(decodeItems)) {
@@ -347,7 +378,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		// Free the workers' memory before the metrics and the report.
 		await pool.piscina.destroy();
 	}
-	return finish(session, {
+	return finish(session, csv, {
 		durationMs: run.durationMs + (performance.now() - started),
 		datasetProblems: sortedProblems(),
 		failure,
@@ -362,8 +393,9 @@ interface SessionEnd {
 	interrupted: boolean;
 }
 
-function finish(session: Session, end: SessionEnd): BatchOutcome {
+function finish(session: Session, csv: ItemsCsvStream | undefined, end: SessionEnd): BatchOutcome {
 	const { db } = session.options;
+	const reportsDir = reportsDirOf(session.options);
 	const { done, errors } = countRunItems(db, session.run.id);
 	const common = {
 		itemsDone: done,
@@ -376,16 +408,25 @@ function finish(session: Session, end: SessionEnd): BatchOutcome {
 		run: updateRun(db, session.run.id, { ...common, status: 'failed', failure, endedAt: new Date() })
 	});
 	const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-	if (end.failure) return failed(messageOf(end.failure));
-	if (end.interrupted) return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
+	// A resumed session writes no items.csv as it goes: a file left by an earlier session, killed, is stale.
+	if (!csv) ItemsCsvStream.discard(reportsDir, session.run.id);
+	if (end.failure) {
+		csv?.abandon();
+		return failed(messageOf(end.failure));
+	}
+	if (end.interrupted) {
+		csv?.abandon();
+		return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
+	}
 	// The report is written before the run is marked done: a run whose report could not be written stays
 	// resumable (failed), and its resume, with every item stored, only writes the report.
 	const reportFailed = (error: unknown) => failed(`could not write the report: ${messageOf(error)}`);
-	const reportsDir = session.options.reportsDir ?? process.env.CONVINCE_REPORTS ?? 'reports';
 	const measures = metricsCollector(session.pipeline);
 	let reportDir: string;
 	try {
-		reportDir = writeItemsCsv(db, session.run.id, session.pipeline, reportsDir, measures.add);
+		const written = csv?.complete();
+		if (written) for (const item of iterateRunItemsAsStored(db, session.run.id)) measures.add(item);
+		reportDir = written ?? writeItemsCsv(db, session.run.id, session.pipeline, reportsDir, measures.add);
 	} catch (error) {
 		return reportFailed(error);
 	}

@@ -7,6 +7,7 @@ import { openDb } from '../../../db/client';
 import { pageRunItems } from '../../../db/queries/items';
 import { getRun } from '../../../db/queries/runs';
 import type { Run } from '../../../db/schema';
+import { writeItemsCsv } from '../../../server/batch/report';
 import { BatchArgumentError, BatchError, resumeBatch, startBatch } from '../../../server/batch/runner';
 import { runPipeline } from '../../../src/lib/pipeline';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
@@ -299,6 +300,7 @@ describe('interrupting and resuming', () => {
 		expect(first.run.itemsDone).toBeLessThan(3000);
 		expect(first.run.metrics).toBeNull();
 		expect(existsSync(path.join(reportsDir, `run-${first.run.id}`))).toBe(false);
+		expect(existsSync(path.join(reportsDir, `run-${first.run.id}.items.csv.partial`))).toBe(false);
 
 		const seen: number[] = [];
 		const resumed = await resumeBatch({
@@ -329,6 +331,11 @@ describe('interrupting and resuming', () => {
 		const ids = Array.from({ length: 3000 }, (_, i) => `item-${i}`);
 		expect(csvIds(resumed.reportDir)).toEqual(ids);
 		expect(csvIds(straight.reportDir)).toEqual(ids);
+		// The run done in one session wrote its items.csv as it went: the bytes reading its items back gives.
+		const readBack = writeItemsCsv(db, straight.run.id, wordcount, path.join(scratch, 'read-back'), () => {});
+		expect(readFileSync(path.join(straight.reportDir!, 'items.csv'), 'utf8')).toBe(
+			readFileSync(path.join(readBack, 'items.csv'), 'utf8')
+		);
 	});
 
 	it('leaves a run whose report cannot be written failed, and its resume writes the report', async () => {
