@@ -353,7 +353,7 @@ export interface paths {
         };
         /**
          * Page through the items of a run
-         * @description Items in dataset order. Filters: errors, wrong, correct, fp / fn (items whose score carries that outcome code), changed (differs from the same item in run `against`).
+         * @description Items in dataset order, or slowest first. Filters: errors, wrong, correct, fp / fn (items whose score carries that outcome code), changed (differs from the same item in run `against`).
          */
         get: operations["listRunItems"];
         put?: never;
@@ -2085,6 +2085,7 @@ export interface operations {
         parameters: {
             query?: {
                 filter?: "all" | "errors" | "wrong" | "correct" | "fp" | "fn" | "changed";
+                order?: "line" | "slowest";
                 against?: number;
                 offset?: number;
                 limit?: number;

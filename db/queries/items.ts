@@ -1,4 +1,4 @@
-import { type SQL, and, asc, eq, getTableName, isNotNull, sql } from 'drizzle-orm';
+import { type SQL, and, asc, desc, eq, getTableName, isNotNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
 import { type NewRunItem, type RunItem, runItemsTable, runsTable } from '../schema';
@@ -142,6 +142,14 @@ export type OutcomeCode = (typeof outcomeCodes)[number];
 export const itemFilters = ['all', 'errors', 'wrong', 'correct', 'fp', 'fn', 'changed'] as const;
 export type ItemFilter = (typeof itemFilters)[number];
 
+/** Dataset order, or the items that took the pipeline longest first (what drives a run's p95). */
+export const itemOrders = ['line', 'slowest'] as const;
+export type ItemOrder = (typeof itemOrders)[number];
+const orderBy: Record<ItemOrder, SQL[]> = {
+	line: [asc(runItemsTable.line)],
+	slowest: [desc(runItemsTable.durationMs), asc(runItemsTable.line)]
+};
+
 const other = alias(runItemsTable, 'other');
 
 /** 1 when an item counts as right, 0 when wrong (a failed item is wrong), null when it has no label. */
@@ -168,13 +176,15 @@ const filterConditions: Record<Exclude<ItemFilter, 'all' | 'changed'>, SQL | und
 
 export interface ItemPageQuery {
 	filter: ItemFilter;
+	/** Dataset order when not given. */
+	order?: ItemOrder;
 	/** The run `changed` compares against. */
 	against?: number;
 	offset: number;
 	limit: number;
 }
 
-/** One page of a run's items in dataset order, with the number of items the filter matches. */
+/** One page of a run's items in the order asked, with the number of items the filter matches. */
 export function pageRunItems(db: Db, runId: number, query: ItemPageQuery): { items: RunItem[]; total: number } {
 	const ofRun = eq(runItemsTable.runId, runId);
 	if (query.filter === 'changed') {
@@ -188,7 +198,11 @@ export function pageRunItems(db: Db, runId: number, query: ItemPageQuery): { ite
 				.where(where)
 				.get()?.n ?? 0;
 		const rows = db.select({ item: runItemsTable }).from(runItemsTable).innerJoin(other, join).where(where);
-		const items = rows.orderBy(asc(runItemsTable.line)).limit(query.limit).offset(query.offset).all();
+		const items = rows
+			.orderBy(...orderBy[query.order ?? 'line'])
+			.limit(query.limit)
+			.offset(query.offset)
+			.all();
 		return { items: items.map((row) => row.item), total };
 	}
 	const where = query.filter === 'all' ? ofRun : and(ofRun, filterConditions[query.filter]);
@@ -202,7 +216,7 @@ export function pageRunItems(db: Db, runId: number, query: ItemPageQuery): { ite
 		.select()
 		.from(runItemsTable)
 		.where(where)
-		.orderBy(asc(runItemsTable.line))
+		.orderBy(...orderBy[query.order ?? 'line'])
 		.limit(query.limit)
 		.offset(query.offset)
 		.all();

@@ -1,7 +1,15 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { getDb } from '../../db/client';
-import { changeKinds, hasScoredItems, itemFilters, outcomeCodes, outcomeCounts, pageRunItems } from '../../db/queries/items';
+import {
+	changeKinds,
+	hasScoredItems,
+	itemFilters,
+	itemOrders,
+	outcomeCodes,
+	outcomeCounts,
+	pageRunItems
+} from '../../db/queries/items';
 import { getRun, listRuns } from '../../db/queries/runs';
 import { type Run, runItemSchema, runSchema } from '../../db/schema';
 import { errorInfoSchema, traceEntrySchema } from '../../src/lib/pipeline';
@@ -261,7 +269,7 @@ export const runsRouter = router({
 				...runsTag,
 				summary: 'Page through the items of a run',
 				description:
-					'Items in dataset order. Filters: errors, wrong, correct, fp / fn (items whose score carries that outcome code), changed (differs from the same item in run `against`).'
+					'Items in dataset order, or slowest first. Filters: errors, wrong, correct, fp / fn (items whose score carries that outcome code), changed (differs from the same item in run `against`).'
 			}
 		})
 		.input(
@@ -269,6 +277,10 @@ export const runsRouter = router({
 				.object({
 					id: runId.describe('Run id').meta({ examples: [1] }),
 					filter: z.enum(itemFilters).default('all').describe('Which items: all, or one of the filters above'),
+					order: z
+						.enum(itemOrders)
+						.default('line')
+						.describe('line: dataset order; slowest: the items the pipeline took longest on first'),
 					against: runId
 						.describe('The run `changed` compares against')
 						.meta({ examples: [2] })

@@ -217,6 +217,16 @@ describe('/runs/<id>', () => {
 		expect(await rows.count()).toBe(1);
 		expect(await rows.innerText()).toMatch(/bad[^]*input\.text/);
 
+		// Slowest first: the Time column only falls down the page.
+		await page.getByLabel('Show').selectOption('all');
+		await page.getByLabel('order').selectOption('slowest');
+		await page.getByRole('button', { name: 'Filter' }).click();
+		await page.waitForURL(/order=slowest/);
+		const ms = (text: string) => parseFloat(text) * (text.endsWith(' s') ? 1000 : 1);
+		const times = (await rows.locator('td:last-child').allInnerTexts()).map(ms);
+		expect(times.length).toBeGreaterThan(1);
+		expect(times).toEqual([...times].sort((x, y) => y - x));
+
 		// "Changed" without a run to compare against, and a page past the end, answer on the page itself.
 		await page.goto(`${server.baseUrl}/runs/2?filter=changed`);
 		expect(await page.locator('.error-message').innerText()).toMatch(/Pick the run to compare against/);

@@ -95,6 +95,26 @@ describe('item filters', () => {
 			items: [{ itemId: 'b' }]
 		});
 	});
+
+	it('pages the slowest items first, ties in dataset order, under a filter and against another run', () => {
+		const run = createRun(db, newRun());
+		const ms = [3, 9, 1, 9];
+		saveRunItems(
+			db,
+			run.id,
+			ms.map((durationMs, i) => item(`i${i + 1}`, i + 1, { durationMs })),
+			new Date()
+		);
+		const slowest = (query: Partial<Parameters<typeof pageRunItems>[2]>) =>
+			pageRunItems(db, run.id, { filter: 'all', order: 'slowest', offset: 0, limit: 10, ...query }).items.map((i) => i.itemId);
+		expect(slowest({})).toEqual(['i2', 'i4', 'i1', 'i3']);
+		expect(slowest({ offset: 1, limit: 2 })).toEqual(['i4', 'i1']);
+		expect(slowest({ filter: 'correct' })).toEqual(['i2', 'i4', 'i1', 'i3']);
+
+		const other = createRun(db, newRun());
+		saveRunItems(db, other.id, [item('i1', 1, { output: 'x' }), item('i2', 2, { output: 'y' }), item('i3', 3)], new Date());
+		expect(slowest({ filter: 'changed', against: other.id })).toEqual(['i2', 'i1']);
+	});
 });
 
 describe('run comparison', () => {

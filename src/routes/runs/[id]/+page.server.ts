@@ -3,11 +3,11 @@ import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
 
-/** `/runs/<id>?filter=&against=&offset=`: the run, and one page of its items under the filter. */
+/** `/runs/<id>?filter=&against=&order=&offset=`: the run, and one page of its items under the filter. */
 export const load = (async ({ params, url }) => {
 	const caller = runsCaller();
 	const id = /^\d+$/.test(params.id) ? Number(params.id) : params.id;
-	const query = queryInput(url.searchParams, ['filter', 'against', 'offset']);
+	const query = queryInput(url.searchParams, ['filter', 'against', 'order', 'offset']);
 	const detail = await orPageError(() => caller.get({ id } as { id: number }));
 	// "Changed" needs the run to compare against: without one the form says so and lists every item.
 	const noRunToCompare = query.filter === 'changed' && query.against === undefined;
@@ -18,6 +18,7 @@ export const load = (async ({ params, url }) => {
 		...detail,
 		items,
 		filter: query.filter ?? 'all',
+		order: query.order ?? 'line',
 		against: query.against,
 		otherRuns,
 		filterIssue: noRunToCompare ? 'Pick the run to compare against to see the changed items; showing every item.' : undefined
