@@ -87,12 +87,13 @@ export class ItemsCsvStream {
 	}
 
 	add(chunk: number, rows: EncodedRunItem[]): void {
-		if (this.fd === undefined) return;
+		const fd = this.fd;
+		if (fd === undefined) return;
 		this.early.set(chunk, rows);
 		this.attempt(() => {
 			for (let next = this.early.get(this.written); next; next = this.early.get(this.written)) {
 				this.early.delete(this.written++);
-				if (this.fd !== undefined) writeSync(this.fd, next.map((row) => itemsCsvRow(decodeStoredItem(row), this.steps)).join(''));
+				writeSync(fd, next.map((row) => itemsCsvRow(decodeStoredItem(row), this.steps)).join(''));
 			}
 		});
 	}
