@@ -41,7 +41,7 @@ describe('LogisticModel', () => {
 describe('NaiveBayesModel', () => {
 	const model = NaiveBayesModel.train(
 		toy.map((d) => ({ features: groups(d.text), label: d.label })),
-		{ alpha: 1, minCount: 1 }
+		{ alpha: 1, minCount: 1, temperature: 1 }
 	);
 
 	it('gives class probabilities that sum to one, and the prior for unknown words', () => {
@@ -50,6 +50,16 @@ describe('NaiveBayesModel', () => {
 		expect(p[0] + p[1]).toBeCloseTo(1, 10);
 		expect(p[1]).toBeGreaterThan(0.9);
 		expect(model.probabilities(groups('zebra'))).toEqual([0.5, 0.5]);
+	});
+
+	it('softens its posteriors by its temperature without changing the winning class', () => {
+		const warmer = NaiveBayesModel.fromArtifact({ ...model.toArtifact(), temperature: 2 });
+		const [ham, spam] = model.probabilities(groups('cheap pills now'));
+		const [warmHam, warmSpam] = warmer.probabilities(groups('cheap pills now'));
+		// Log odds halved: odds become their square root.
+		expect(warmSpam / warmHam).toBeCloseTo(Math.sqrt(spam / ham), 10);
+		expect(warmSpam).toBeGreaterThan(0.5);
+		expect(warmSpam).toBeLessThan(spam);
 	});
 
 	it('names the words that argued for a class', () => {

@@ -117,6 +117,11 @@ export async function main(argv: string[], dataScript: string): Promise<void> {
 		const scores = validate(mails, settings);
 		console.log(formatMetrics('logistic', scores.logistic));
 		console.log(formatMetrics('bayes', scores.bayes));
+		const calibration = scores.calibration;
+		console.log(
+			`route      log loss ${calibration['route.logLoss'].toFixed(4)} at temperature ${settings.route.temperature}; ` +
+				`lowest ${calibration['route.bestLogLoss'].toFixed(4)} at ${calibration['route.bestTemperature'].toFixed(2)}`
+		);
 		return;
 	}
 
