@@ -382,6 +382,26 @@ export interface components {
             /** @description The trace up to the failing step, when the request asked for debug (422) */
             trace?: unknown[];
         };
+        Health: {
+            /** @description True when the models are loaded and the database answers */
+            ok: boolean;
+            /** @description Version of the convince service */
+            version: string;
+            pipeline: {
+                name: string;
+                version: string;
+                /** @description Worker threads running the pipeline for API calls (0: on the event loop) */
+                workers: number;
+            };
+            models: {
+                loaded: boolean;
+                error?: string;
+            };
+            database: {
+                ok: boolean;
+                error?: string;
+            };
+        };
     };
     responses: {
         /** @description The body or query is not valid JSON or does not match the schema; `issues` names each field */
@@ -1571,26 +1591,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description True when the models are loaded and the database answers */
-                        ok: boolean;
-                        /** @description Version of the convince service */
-                        version: string;
-                        pipeline: {
-                            name: string;
-                            version: string;
-                            /** @description Worker threads running the pipeline for API calls (0: on the event loop) */
-                            workers: number;
-                        };
-                        models: {
-                            loaded: boolean;
-                            error?: string;
-                        };
-                        database: {
-                            ok: boolean;
-                            error?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -1601,26 +1602,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description True when the models are loaded and the database answers */
-                        ok: boolean;
-                        /** @description Version of the convince service */
-                        version: string;
-                        pipeline: {
-                            name: string;
-                            version: string;
-                            /** @description Worker threads running the pipeline for API calls (0: on the event loop) */
-                            workers: number;
-                        };
-                        models: {
-                            loaded: boolean;
-                            error?: string;
-                        };
-                        database: {
-                            ok: boolean;
-                            error?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
         };

@@ -111,12 +111,15 @@ export function createOpenApiDocument(router: OpenApiRouter, pipeline: AnyPipeli
 			const errors = Object.entries(errorResponses)
 				.filter(([status]) => statuses.has(Number(status)))
 				.map(([status, [name]]) => [status, { $ref: `#/components/responses/${name}` }]);
-			const ok = operation.responses[200];
-			// Health answers 503 with its own body while not ok (server/http/rest.ts), not the error shape.
-			const notOk =
-				operation.operationId === HEALTH_OPERATION_ID
-					? { 503: { ...ok, description: 'Not ok (models loading or not loaded, database unreachable): the same body' } }
-					: {};
+			let ok = operation.responses[200];
+			let notOk = {};
+			// Health answers 503 with its own body while not ok (server/http/rest.ts), not the error shape:
+			// one named schema serves both answers.
+			if (operation.operationId === HEALTH_OPERATION_ID) {
+				schemas.Health = ok.content['application/json'].schema;
+				ok = { ...ok, content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } };
+				notOk = { 503: { ...ok, description: 'Not ok (models loading or not loaded, database unreachable): the same body' } };
+			}
 			operation.responses = { 200: ok, ...Object.fromEntries(errors), ...notOk };
 			const operationExamples = examples[operation.operationId ?? ''];
 			if (media && operationExamples && Object.keys(operationExamples).length) media.examples = operationExamples;
