@@ -1,11 +1,10 @@
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/client';
-import { type RunItemAsStored, iterateRunItemsAsStored, outcomeCounts, pageRunItems } from '../../db/queries/items';
+import { outcomeCounts, pageRunItems } from '../../db/queries/items';
 import type { Run } from '../../db/schema';
 import type { AnyPipeline } from '../../src/lib/pipeline';
 import { trainingDataCaveat } from './dataset';
-import { itemsCsvHeader, itemsCsvRow, runReportDir } from './items-csv';
 import { describeMetric } from './metrics';
 
 interface Table {
@@ -18,40 +17,6 @@ const REPORTED_ERRORS = 50;
 
 export function formatNumber(value: number): string {
 	return Number.isInteger(value) ? String(value) : value.toFixed(4);
-}
-
-/**
- * Writes `<reportsDir>/run-<id>/items.csv` from every stored item, in dataset order, and returns that
- * folder (for a run not written as it went: see ItemsCsvStream). Each item is also handed to
- * `alsoRead`: the run's metrics come from the same read, one pass over 100,000 items, not two.
- */
-export function writeItemsCsv(
-	db: Db,
-	runId: number,
-	pipeline: AnyPipeline,
-	reportsDir: string,
-	alsoRead: (item: RunItemAsStored) => void
-): string {
-	const dir = runReportDir(reportsDir, runId);
-	mkdirSync(dir, { recursive: true });
-	const steps = pipeline.steps.map((step) => step.name);
-	const fd = openSync(path.join(dir, 'items.csv'), 'w');
-	try {
-		writeSync(fd, itemsCsvHeader(steps));
-		let lines: string[] = [];
-		for (const item of iterateRunItemsAsStored(db, runId)) {
-			alsoRead(item);
-			lines.push(itemsCsvRow(item, steps));
-			if (lines.length === 1000) {
-				writeSync(fd, lines.join(''));
-				lines = [];
-			}
-		}
-		writeSync(fd, lines.join(''));
-	} finally {
-		closeSync(fd);
-	}
-	return dir;
 }
 
 /** Everything the summary says, as tables both the Markdown and the HTML render. */

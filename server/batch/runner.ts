@@ -24,12 +24,12 @@ import {
 } from './dataset';
 import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
-import { ItemsCsvStream } from './items-csv';
+import { ItemsCsvStream, writeItemsCsv } from './items-csv';
 import { metricsCollector } from './metrics';
 import { defaultPipelineName } from '../pipeline';
 import { DEFAULT_REGISTRY, UnknownPipelineError, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
-import { writeItemsCsv, writeRunSummary } from './report';
+import { writeRunSummary } from './report';
 import { ItemWriter } from './writer';
 import { ChunkPacker } from './chunks';
 

@@ -7,7 +7,7 @@ import { openDb } from '../../../db/client';
 import { pageRunItems } from '../../../db/queries/items';
 import { getRun } from '../../../db/queries/runs';
 import type { Run } from '../../../db/schema';
-import { writeItemsCsv } from '../../../server/batch/report';
+import { writeItemsCsv } from '../../../server/batch/items-csv';
 import { BatchArgumentError, BatchError, resumeBatch, startBatch } from '../../../server/batch/runner';
 import { runPipeline } from '../../../src/lib/pipeline';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';

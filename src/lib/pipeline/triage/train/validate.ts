@@ -28,8 +28,8 @@ function routeCalibration(router: NaiveBayesModel, held: TrainingMail[], tempera
 		}));
 	const logLoss = (t: number) =>
 		cases.reduce((sum, { scores, truth }) => sum - Math.log(Math.max(softmax(scores, t)[truth], 1e-12)), 0) / cases.length;
-	const best = TEMPERATURES.reduce((a, b) => (logLoss(b) < logLoss(a) ? b : a));
-	return { 'route.logLoss': logLoss(temperature), 'route.bestTemperature': best, 'route.bestLogLoss': logLoss(best) };
+	const [best, bestLoss] = TEMPERATURES.map((t) => [t, logLoss(t)]).reduce((a, b) => (b[1] < a[1] ? b : a));
+	return { 'route.logLoss': logLoss(temperature), 'route.bestTemperature': best, 'route.bestLogLoss': bestLoss };
 }
 
 /**
