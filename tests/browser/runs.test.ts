@@ -181,6 +181,13 @@ describe('/runs/compare', () => {
 
 		const rose = page.locator('tbody tr', { hasText: 'rose' });
 		expect(await rose.innerText()).toMatch(/Right to wrong/);
+		// Each output shows the field the two differ in, by name, and the rest unfolds.
+		const outputs = await Promise.all(
+			[3, 4].map((column) => rose.locator('td').nth(column).locator('.fields > li').allInnerTexts())
+		);
+		expect(outputs.map((fields) => fields.join(' | ')).sort()).toEqual(['long no', 'long yes']);
+		await rose.locator('td').nth(3).getByText('all fields').click();
+		expect(await rose.locator('td').nth(3).locator('details').innerText()).toMatch(/words[^]*distinct[^]*long/);
 		await rose.getByRole('link', { name: 'Explain' }).click();
 		await page.locator('#explain').waitFor();
 		expect(await page.locator('#explain').innerText()).toMatch(/first step whose output differs is verdict/);
@@ -207,6 +214,18 @@ describe('/runs/<id>', () => {
 		expect(await page.getByRole('img', { name: /milliseconds per item, by step/i }).count()).toBe(1);
 		expect(await page.locator('details', { hasText: 'malformed dataset lines' }).innerText()).toMatch(/1 malformed/);
 		expect(await page.locator('tbody tr', { hasText: 'window.__pwned' }).count()).toBe(1);
+		// Outputs, labels and scores read as named fields, not JSON.
+		const firstRow = page.locator('#items ~ .scroll tbody tr').first();
+		expect(await firstRow.locator('td').nth(3).locator('.fields > li').allInnerTexts()).toEqual([
+			expect.stringMatching(/^words \d+$/),
+			expect.stringMatching(/^distinct \d+$/),
+			expect.stringMatching(/^long (yes|no)$/)
+		]);
+		expect(await firstRow.locator('td').nth(4).locator('.fields > li').allInnerTexts()).toEqual([
+			expect.stringMatching(/^long (yes|no)$/)
+		]);
+		// Shown whole, an output has nothing more to unfold.
+		expect(await firstRow.getByText('all fields').count()).toBe(0);
 
 		await page.getByLabel('Show').selectOption('errors');
 		await page.getByRole('button', { name: 'Filter' }).click();

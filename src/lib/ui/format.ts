@@ -6,9 +6,13 @@ export function formatMs(ms: number): string {
 	return `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** Integers as they are; fractions to three decimals, enough for scores and probabilities (0.5, 0.956). */
+/**
+ * Integers as they are; fractions to three decimals, enough for scores and probabilities (0.5, 0.956),
+ * but tiny ones to two significant digits: a spam probability of 0.00033 is not 0.
+ */
 export function formatNumber(n: number): string {
-	return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3)));
+	if (Number.isInteger(n)) return String(n);
+	return String(Number(Math.abs(n) < 0.001 ? n.toPrecision(2) : n.toFixed(3)));
 }
 
 export function formatScalar(value: unknown): string {
