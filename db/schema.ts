@@ -107,3 +107,14 @@ export const runItemSchema = createSelectSchema(runItemsTable, {
 	timings: z.array(stepTimingSchema)
 });
 export type RunView = z.infer<typeof runSchema>;
+
+/**
+ * Inputs typed on the debug pages that are too long to travel in a link: stored under a hash of their
+ * content, so the page's URL names them (`?saved=<id>`) and reloads or shares like any other link.
+ */
+export const savedInputsTable = sqliteTable('saved_inputs', {
+	id: text('id').primaryKey(),
+	/** The input as JSON text, stored as sent so it reads back exactly. */
+	input: text('input').notNull(),
+	savedAt: integer('saved_at', { mode: 'timestamp_ms' }).notNull()
+});

@@ -3,6 +3,7 @@ import type { DefaultPipeline } from '../default-pipeline';
 import { type PipelineRunner, createPipelineRunner } from '../pipeline-pool/runner';
 import { router } from '../trpc';
 import { HEALTH_PROCEDURE, createHealthProcedure } from './health';
+import { inputsRouter } from './inputs';
 import { createPipelineRouter } from './pipeline';
 import { runsRouter } from './runs';
 import { samplesRouter } from './samples';
@@ -15,7 +16,8 @@ export function createAppRouter<P extends AnyPipeline>(pipeline: P, runner: Pipe
 		steps: createStepsRouter(pipeline),
 		[HEALTH_PROCEDURE]: createHealthProcedure(pipeline, runner),
 		runs: runsRouter,
-		samples: samplesRouter
+		samples: samplesRouter,
+		inputs: inputsRouter
 	});
 }
 

@@ -3,7 +3,7 @@ import type { Issue } from '$lib/pipeline';
 import { type Outcome, type PageCaller, type PageError, attempt, pageCaller, pageManifest } from '$lib/ui/calls.server';
 import { fieldsOf, readFields, submittedControls } from '$lib/ui/fields';
 import { pickerParams, readFlagParams, readSource, shareableLink, withParams } from '$lib/ui/links';
-import { type ResolvedSource, resolveSource, submittedSource } from '$lib/ui/sources.server';
+import { type ResolvedSource, reproducibleLink, resolveSource, submittedSource } from '$lib/ui/sources.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 25;
@@ -67,9 +67,9 @@ function linkError(issues: Issue[]): PageError {
 
 export const actions = {
 	/**
-	 * Runs what the form holds. When the input can be named in a link (a sample, an example, or short
-	 * typed input) the answer is a redirect to that link, whose load runs it: the URL then reproduces
-	 * the result. Longer typed input is run here and shown without a link.
+	 * Runs what the form holds: the answer is a redirect to the link that names its input (a sample, an
+	 * example, typed input, or typed input saved because it is too long for a link), whose load runs
+	 * it. The URL then reproduces the result.
 	 */
 	run: async ({ request }) => {
 		const form = await request.formData();
@@ -85,13 +85,8 @@ export const actions = {
 			return fail(400, { values, error: { kind: 'input', message: 'Some fields need fixing.', issues } satisfies PageError });
 
 		const source = await submittedSource(caller, manifest, form, input.value);
-		const link = shareableLink('/', source, { flags: flags.value });
-		if (link) redirect(303, withParams(link, pickerParams(form)));
-
-		const outcome = await attempt('pipeline.run', () =>
-			caller.pipeline.run({ input: input.value, flags: flags.value, debug: true })
-		);
-		if (!outcome.ok) return fail(outcome.error.kind === 'input' ? 400 : 422, { values, error: outcome.error });
-		return { values, run: outcome.value, unlinked: true };
+		const link = await reproducibleLink(caller, '/', source, { flags: flags.value });
+		if (!link.ok) return fail(500, { values, error: link.error });
+		redirect(303, withParams(link.value, pickerParams(form)));
 	}
 } satisfies Actions;

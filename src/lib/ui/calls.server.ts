@@ -34,6 +34,7 @@ export interface PageCaller {
 	};
 	steps: Record<string, (request: { input: unknown; debug: boolean }) => Promise<StepRunResult>>;
 	samples: ReturnType<typeof createServerCaller>['samples'];
+	inputs: ReturnType<typeof createServerCaller>['inputs'];
 }
 
 export function pageCaller(): PageCaller {

@@ -3,9 +3,10 @@ import type { Issue } from '../pipeline/kit/errors';
 /**
  * The URL is the state of a page, so a reviewer can send a link that reproduces what they saw:
  * `?dataset=<name>&id=<itemId>&flags=<JSON>`, or `?input=<JSON>` for typed input, or `?example=<n>`
- * for one of the pipeline's examples. The batch runs link their items to exactly this format.
+ * for one of the pipeline's examples, or `?saved=<id>` for typed input too long for a link (saved on
+ * the server). The batch runs link their items to exactly this format.
  */
-export type RunSource = { dataset: string; id: string } | { input: unknown } | { example: number };
+export type RunSource = { dataset: string; id: string } | { input: unknown } | { example: number } | { saved: string };
 
 /** Links longer than this are refused by servers' header limits (Node's is 16 KB) or get mangled in chat. */
 export const MAX_LINK_CHARS = 8_000;
@@ -16,6 +17,7 @@ export type FlagParams = Record<string, unknown>;
 export function sourceParams(source: RunSource): Record<string, string> {
 	if ('dataset' in source) return { dataset: source.dataset, id: source.id };
 	if ('example' in source) return { example: String(source.example) };
+	if ('saved' in source) return { saved: source.saved };
 	return { input: JSON.stringify(source.input) };
 }
 
@@ -26,7 +28,7 @@ export function linkTo(path: string, source: RunSource | undefined, flags: FlagP
 	return query ? `${path}?${query}` : path;
 }
 
-/** A link for the source, or undefined when it would be too long to share (then only a sample or example links). */
+/** A link for the source, or undefined when it would be too long to share (typed input then gets saved). */
 export function shareableLink(path: string, source: RunSource, flags: FlagParams = {}): string | undefined {
 	const link = linkTo(path, source, flags);
 	return link.length <= MAX_LINK_CHARS ? link : undefined;
@@ -54,6 +56,8 @@ export function readSource(params: URLSearchParams, issues: Issue[]): RunSource 
 		issues.push({ path: ['example'], message: `The link's "example" must be a number, got "${example}"` });
 		return undefined;
 	}
+	const saved = params.get('saved');
+	if (saved) return { saved };
 	const input = readJson(params, 'input', issues);
 	return input === undefined ? undefined : { input };
 }
@@ -87,7 +91,8 @@ export function withParams(link: string, extra: Record<string, string>): string 
 
 /** Hidden fields a form carries to say which sample or example its input was loaded from. */
 export function sourceFields(source: RunSource | undefined): Record<string, string> {
-	if (!source || 'input' in source) return {};
+	// Typed input, saved or not, is sent as typed: saving it again gives it the same id.
+	if (!source || 'input' in source || 'saved' in source) return {};
 	return 'dataset' in source
 		? { 'from.dataset': source.dataset, 'from.id': source.id }
 		: { 'from.example': String(source.example) };

@@ -1,7 +1,7 @@
 import type { Manifest } from '$lib/pipeline';
 import { canonicalJson } from './diff';
 import type { FormSource } from './fields';
-import type { RunSource } from './links';
+import { type FlagParams, type RunSource, linkTo, shareableLink } from './links';
 import { type Outcome, type PageCaller, attempt } from './calls.server';
 
 /** What a page runs: the input a URL or form names, with the sample's label when it came from a dataset. */
@@ -33,7 +33,28 @@ export async function resolveSource(caller: PageCaller, manifest: Manifest, sour
 			value: { source, input: example.input, label: example.label, flags: example.flags, title: `example "${example.name}"` }
 		};
 	}
+	if ('saved' in source) {
+		const saved = await attempt('inputs.get', () => caller.inputs.get({ id: source.saved }));
+		if (!saved.ok) return saved;
+		return { ok: true, value: { source, input: saved.value.input } };
+	}
 	return { ok: true, value: { source, input: source.input } };
+}
+
+/**
+ * The link that reproduces a run of this source: typed input too long for a link is saved on the
+ * server first and linked by its id.
+ */
+export async function reproducibleLink(
+	caller: PageCaller,
+	path: string,
+	source: RunSource,
+	flags: FlagParams = {}
+): Promise<Outcome<string>> {
+	const link = shareableLink(path, source, flags);
+	if (link || !('input' in source)) return { ok: true, value: link ?? linkTo(path, source, flags) };
+	const saved = await attempt('inputs.save', () => caller.inputs.save({ input: source.input as Record<string, unknown> }));
+	return saved.ok ? { ok: true, value: linkTo(path, { saved: saved.value.id }, flags) } : saved;
 }
 
 /** Text areas send CRLF line ends; a sample whose text came back unchanged must still count as unchanged. */

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { isActionFailure, isRedirect } from '@sveltejs/kit';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -13,6 +16,8 @@ beforeAll(() => {
 	vi.stubEnv('CONVINCE_PIPELINE', 'wordcount');
 	vi.stubEnv('CONVINCE_DATASETS', DATASET);
 	vi.stubEnv('CONVINCE_API_KEY', 'a-key-the-pages-never-need-0123456789');
+	// Saved inputs go to a database of this test's own.
+	vi.stubEnv('CONVINCE_DB', path.join(mkdtempSync(path.join(tmpdir(), 'convince-pages-')), 'pages.db'));
 });
 
 const runPage = () => import('../../../src/routes/+page.server');
@@ -125,12 +130,24 @@ describe('run page', () => {
 		});
 	});
 
-	it('runs input too long for a link in the action itself, and keeps form values beside issues', async () => {
-		const { actions } = await runPage();
-		const long = await actions.run({
-			request: post({ 'input.text': 'word '.repeat(3000), 'flags.minLength': '1', 'flags.threshold': '5' })
-		} as Event);
-		expect(long).toMatchObject({ unlinked: true, run: { output: { words: 3000, long: false } } });
+	it('saves input too long for a link and links to it, and keeps form values beside issues', async () => {
+		const { actions, load } = await runPage();
+		const fields = { 'input.text': 'word '.repeat(3000), 'flags.minLength': '1', 'flags.threshold': '5' };
+		const location = await redirectOf(() => actions.run({ request: post(fields) } as Event));
+		const params = new URL(location, 'http://localhost').searchParams;
+		expect([params.get('input'), params.get('saved')]).toEqual([null, expect.stringMatching(/^[\w-]{22}$/)]);
+		expect(location.length).toBeLessThan(200);
+		// The same input keeps its id: submitting it again links to the same place.
+		expect(await redirectOf(() => actions.run({ request: post(fields) } as Event))).toBe(location);
+		const data = await load({ url: at(location) } as Event);
+		expect(data.run?.output).toEqual({ words: 3000, distinct: 1, long: false });
+		expect(data.source?.input).toEqual({ text: 'word '.repeat(3000) });
+		expect(data.shareLink).toContain(`saved=${params.get('saved')}`);
+
+		const unknown = await load({ url: at('/?saved=AAAAAAAAAAAAAAAAAAAAAA') } as Event);
+		expect(unknown.error).toMatchObject({ kind: 'notFound', message: 'No input is saved as "AAAAAAAAAAAAAAAAAAAAAA"' });
+		const malformed = await load({ url: at('/?saved=nope') } as Event);
+		expect(malformed.error?.issues).toEqual([expect.objectContaining({ path: ['id'] })]);
 		const bad = await actions.run({
 			request: post({ 'input.text': 'x', 'flags.minLength': 'two', 'flags.threshold': '5' })
 		} as Event);
@@ -168,6 +185,21 @@ describe('compare page', () => {
 });
 
 describe('step page', () => {
+	it('saves input too long for a link, and runs it from the link to its id', async () => {
+		const { actions, load } = await stepPage();
+		const tokens = JSON.stringify(Array.from({ length: 2000 }, (_, i) => `w${i % 7}`));
+		const request = new Request('http://localhost/steps/count?/run', {
+			method: 'POST',
+			body: new URLSearchParams({ 'input.tokens': tokens, 'input.minLength': '1' })
+		});
+		const location = await redirectOf(() => actions.run({ params: { name: 'count' }, request } as Event));
+		expect(location).toMatch(/^\/steps\/count\?saved=[\w-]{22}$/);
+		const data = await load({ params: { name: 'count' }, url: at(location) } as Event);
+		expect(data.error).toBeUndefined();
+		expect(data.result?.output).toMatchObject({ words: 2000, distinct: 7 });
+		expect(data.shareLink).toBe(location);
+	});
+
 	it('runs one step from a link, and 404s an unknown step naming the real ones', async () => {
 		const { load } = await stepPage();
 		const input = encodeURIComponent(JSON.stringify({ tokens: ['a', 'rose', 'a'], minLength: 1 }));

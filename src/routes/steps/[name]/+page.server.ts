@@ -3,6 +3,7 @@ import type { Issue, Manifest } from '$lib/pipeline';
 import { type PageError, attempt, pageCaller } from '$lib/ui/calls.server';
 import { fieldsOf, readFields, submittedControls } from '$lib/ui/fields';
 import { readSource, shareableLink } from '$lib/ui/links';
+import { reproducibleLink } from '$lib/ui/sources.server';
 import type { Actions, PageServerLoad } from './$types';
 
 function stepOf(manifest: Manifest, name: string) {
@@ -15,7 +16,10 @@ function stepOf(manifest: Manifest, name: string) {
 	return step;
 }
 
-/** `?input=<JSON>` runs that input; `?example=<n>` runs the step's n-th example; neither shows its first example. */
+/**
+ * `?input=<JSON>` runs that input, `?saved=<id>` the input saved under that id (typed input too long
+ * for a link), `?example=<n>` the step's n-th example; none shows its first example.
+ */
 export const load = (async ({ params, url }) => {
 	const caller = pageCaller();
 	const manifest = await caller.pipeline.manifest();
@@ -23,12 +27,16 @@ export const load = (async ({ params, url }) => {
 	const linkIssues: Issue[] = [];
 	const source = readSource(url.searchParams, linkIssues);
 	const example = source && 'example' in source ? source.example : 0;
-	const input = source && 'input' in source ? source.input : step.examples[example];
+	const saved =
+		source && 'saved' in source ? await attempt('inputs.get', () => caller.inputs.get({ id: source.saved })) : undefined;
+	const input = saved?.ok ? saved.value.input : source && 'input' in source ? source.input : step.examples[example];
 	const linkError: PageError | undefined = linkIssues.length
 		? { kind: 'input', message: 'This link does not describe a run.', issues: linkIssues }
-		: source && 'example' in source && input === undefined
-			? { kind: 'input', message: `Step "${step.name}" has no example number ${example} (it has ${step.examples.length})` }
-			: undefined;
+		: saved && !saved.ok
+			? saved.error
+			: source && 'example' in source && input === undefined
+				? { kind: 'input', message: `Step "${step.name}" has no example number ${example} (it has ${step.examples.length})` }
+				: undefined;
 	if (!source || linkError) return { step, input, error: linkError, result: undefined };
 	const outcome = await attempt(`steps.${step.name}`, () => caller.steps[step.name]({ input, debug: true }));
 	return {
@@ -36,12 +44,12 @@ export const load = (async ({ params, url }) => {
 		input,
 		error: outcome.ok ? undefined : outcome.error,
 		result: outcome.ok ? outcome.value : undefined,
-		shareLink: shareableLink(`/steps/${step.name}`, { input })
+		shareLink: shareableLink(`/steps/${step.name}`, source && 'saved' in source ? source : { input })
 	};
 }) satisfies PageServerLoad;
 
 export const actions = {
-	/** Like the run page: redirect to the link that reproduces the run, or run here when the input is too long for one. */
+	/** Like the run page: redirect to the link that reproduces the run (saving typed input too long for one). */
 	run: async ({ params, request }) => {
 		const form = await request.formData();
 		const caller = pageCaller();
@@ -51,10 +59,8 @@ export const actions = {
 		const values = submittedControls(fields, form);
 		if (issues.length)
 			return fail(400, { values, error: { kind: 'input', message: 'Some fields need fixing.', issues } satisfies PageError });
-		const link = shareableLink(`/steps/${step.name}`, { input });
-		if (link) redirect(303, link);
-		const outcome = await attempt(`steps.${step.name}`, () => caller.steps[step.name]({ input, debug: true }));
-		if (!outcome.ok) return fail(outcome.error.kind === 'input' ? 400 : 422, { values, error: outcome.error });
-		return { values, result: outcome.value, input };
+		const link = await reproducibleLink(caller, `/steps/${step.name}`, { input });
+		if (!link.ok) return fail(500, { values, error: link.error });
+		redirect(303, link.value);
 	}
 } satisfies Actions;
