@@ -151,10 +151,14 @@ describe('run page', () => {
 		const bad = await actions.run({
 			request: post({ 'input.text': 'x', 'flags.minLength': 'two', 'flags.threshold': '5' })
 		} as Event);
-		expect(isActionFailure(bad) && bad.status).toBe(400);
-		expect(isActionFailure(bad) && bad.data).toMatchObject({
-			values: { 'input.text': 'x', 'flags.minLength': 'two', 'flags.verdict': false },
-			error: { issues: [{ path: ['flags', 'minLength'], message: 'Not a number: "two"' }] }
+		// Every answer but a redirect (thrown) is a refusal.
+		expect(isActionFailure(bad)).toBe(true);
+		expect(bad).toMatchObject({
+			status: 400,
+			data: {
+				values: { 'input.text': 'x', 'flags.minLength': 'two', 'flags.verdict': false },
+				error: { issues: [{ path: ['flags', 'minLength'], message: 'Not a number: "two"' }] }
+			}
 		});
 	});
 });
