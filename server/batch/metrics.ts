@@ -9,23 +9,27 @@ import {
 } from '../../src/lib/pipeline';
 
 /**
- * Two runs of the same code on this kind of shared machine differ by up to ~10% in their timings, and a
- * step's sub-millisecond percentiles by hundredths of a millisecond: no verdict either way.
+ * Changes within these read "same" when runs are compared. Runs of the same code on this kind of shared
+ * machine differ by up to ~10% in their medians (a step's sub-millisecond ones by hundredths of a
+ * millisecond), and by far more in their 95th percentiles, which the slowest 5% of items decide: JIT
+ * warm-up, collections and the other worker. Three pairs of identical runs over the test split
+ * (1,139 items, 2 workers) differed by up to 7.6% at p50, and up to 36% (0.16 ms) at a step's p95.
  */
-const TIMING_NOISE = { relative: 0.1, absolute: 0.05 };
+const MEDIAN_NOISE = { relative: 0.1, absolute: 0.05 };
+const TAIL_NOISE = { relative: 0.4, absolute: 0.1 };
+
+const timing = (what: string, percentile: string, noise: MetricInfo['noise']): MetricInfo => ({
+	description: `Milliseconds ${what} took per item, at the ${percentile} percentile`,
+	higherIsBetter: false,
+	noise
+});
 
 /** Metrics every batch run gets, whatever the pipeline: its own evaluation's metrics come beside these. */
 export const runnerMetrics: Record<string, MetricInfo> = {
-	'latency.*': {
-		description: 'Milliseconds one step took per item, at the 50th (.p50) or 95th (.p95) percentile',
-		higherIsBetter: false,
-		noise: TIMING_NOISE
-	},
-	'duration.*': {
-		description: 'Milliseconds the whole pipeline took per item, at the 50th or 95th percentile',
-		higherIsBetter: false,
-		noise: TIMING_NOISE
-	},
+	'latency.*.p50': timing('one step', '50th', MEDIAN_NOISE),
+	'latency.*.p95': timing('one step', '95th', TAIL_NOISE),
+	'duration.p50': timing('the whole pipeline', '50th', MEDIAN_NOISE),
+	'duration.p95': timing('the whole pipeline', '95th', TAIL_NOISE),
 	errorRate: { description: 'Share of items the pipeline failed on', higherIsBetter: false }
 };
 

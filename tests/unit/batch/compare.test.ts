@@ -20,6 +20,8 @@ describe('compareRuns', () => {
 					accuracy: 0.97,
 					items: 4000,
 					'latency.tokens.p50': 0.006,
+					'latency.count.p50': 0.2,
+					'latency.count.p95': 0.5,
 					'duration.p50': 1.49,
 					'duration.p95': 8,
 					errorRate: 0.01
@@ -33,6 +35,8 @@ describe('compareRuns', () => {
 					accuracy: 0.975,
 					items: 6046,
 					'latency.tokens.p50': 0.014,
+					'latency.count.p50': 0.3,
+					'latency.count.p95': 0.9,
 					'duration.p50': 1.57,
 					'duration.p95': 10,
 					errorRate: 0.02
@@ -44,12 +48,18 @@ describe('compareRuns', () => {
 			accuracy: 'better',
 			// A count: the runs covered other items, neither better nor worse.
 			items: 'incomparable',
-			// Hundredths of a millisecond, and 5% of a p50: what two runs of the same code differ by.
+			// Hundredths of a millisecond, 5% of a p50 and 25% of a p95: what two runs of the same code differ by.
 			'latency.tokens.p50': 'same',
 			'duration.p50': 'same',
-			'duration.p95': 'worse',
+			'duration.p95': 'same',
+			// Half as slow again at the median, nearly twice at the tail: beyond that.
+			'latency.count.p50': 'worse',
+			'latency.count.p95': 'worse',
 			errorRate: 'worse'
 		});
+		expect(metrics.find((metric) => metric.name === 'latency.count.p95')?.description).toBe(
+			'Milliseconds one step took per item, at the 95th percentile'
+		);
 		db.$client.close();
 	});
 });

@@ -29,13 +29,23 @@ export interface Evaluation<Output, Label, Score extends ItemScore = ItemScore> 
 	aggregate: (scores: Score[]) => Metrics;
 	/** The metric a regression gate watches when none is named. */
 	primaryMetric: string;
-	/** Descriptions of the metrics `aggregate` returns; keys may end in `.*` for families (per class). */
+	/**
+	 * Descriptions of the metrics `aggregate` returns. A `*` in a key stands for one part of a name or more,
+	 * so a key describes a family: `route.f1.*` (one per class), `latency.*.p95` (one per step).
+	 */
 	metrics: Record<string, MetricInfo>;
 }
 
-/** Describes a metric name through the evaluation's table, matching `family.*` entries too. */
+/** Describes a metric name through the evaluation's table, matching family keys (`route.f1.*`) too. */
 export function metricInfo(evaluation: Pick<Evaluation<unknown, unknown>, 'metrics'>, name: string): MetricInfo | undefined {
 	if (evaluation.metrics[name]) return evaluation.metrics[name];
-	const family = Object.keys(evaluation.metrics).find((key) => key.endsWith('.*') && name.startsWith(key.slice(0, -1)));
+	const family = Object.keys(evaluation.metrics).find((key) => inFamily(key, name));
 	return family ? evaluation.metrics[family] : undefined;
+}
+
+function inFamily(key: string, name: string): boolean {
+	const star = key.indexOf('*');
+	if (star < 0) return false;
+	const [before, after] = [key.slice(0, star), key.slice(star + 1)];
+	return name.length > before.length + after.length && name.startsWith(before) && name.endsWith(after);
 }
