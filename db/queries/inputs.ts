@@ -3,7 +3,10 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { savedInputsTable } from '../schema';
 
-/** 22 base64url characters: 132 bits of the content's SHA-256, unguessable and short enough for a link. */
+/**
+ * 22 base64url characters: 132 bits of the content's SHA-256, short enough for a link. Only someone who
+ * already has the whole input can work its id out.
+ */
 export const SAVED_INPUT_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** Stores an input's JSON text and returns its id; the same text always gets the same id and one row. */

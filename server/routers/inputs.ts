@@ -4,7 +4,10 @@ import { getDb } from '../../db/client';
 import { SAVED_INPUT_ID, getSavedInput, saveInput } from '../../db/queries/inputs';
 import { protectedProcedure, router } from '../trpc';
 
-const typedInput = z.record(z.string(), z.unknown()).describe('A pipeline or step input as a debug page sends it');
+const typedInput = z
+	.unknown()
+	.refine((value) => value !== undefined, 'Give the input to save')
+	.describe('A pipeline or step input as a debug page sends it');
 
 /**
  * Typed inputs too long for a link (tRPC only): the debug pages save one and link to its id, so the
@@ -22,6 +25,6 @@ export const inputsRouter = router({
 		.query(({ input }) => {
 			const json = getSavedInput(getDb(), input.id);
 			if (json === undefined) throw new TRPCError({ code: 'NOT_FOUND', message: `No input is saved as "${input.id}"` });
-			return { input: JSON.parse(json) as Record<string, unknown> };
+			return { input: JSON.parse(json) as unknown };
 		})
 });

@@ -1,6 +1,14 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Issue } from '$lib/pipeline';
-import { type Outcome, type PageCaller, type PageError, attempt, pageCaller, pageManifest } from '$lib/ui/calls.server';
+import {
+	type Outcome,
+	type PageCaller,
+	type PageError,
+	attempt,
+	failureStatus,
+	pageCaller,
+	pageManifest
+} from '$lib/ui/calls.server';
 import { fieldsOf, readFields, submittedControls } from '$lib/ui/fields';
 import { pickerParams, readFlagParams, readSource, shareableLink, withParams } from '$lib/ui/links';
 import { type ResolvedSource, reproducibleLink, resolveSource, submittedSource } from '$lib/ui/sources.server';
@@ -86,7 +94,7 @@ export const actions = {
 
 		const source = await submittedSource(caller, manifest, form, input.value);
 		const link = await reproducibleLink(caller, '/', source, { flags: flags.value });
-		if (!link.ok) return fail(500, { values, error: link.error });
+		if (!link.ok) return fail(failureStatus(link.error), { values, error: link.error });
 		redirect(303, withParams(link.value, pickerParams(form)));
 	}
 } satisfies Actions;

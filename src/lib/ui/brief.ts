@@ -56,8 +56,8 @@ export function briefFields(value: unknown, only?: string[]): BriefField[] {
 	});
 }
 
-/** Whether the brief fields show all of an object: then it needs no full view beside them. */
+/** Whether the brief fields show all of a value: then it needs no full view beside them. */
 export function showsAll(value: unknown, fields: BriefField[]): boolean {
-	if (typeof value !== 'object' || value === null) return true;
-	return fields.length === Object.keys(value).length && fields.every((field) => field.whole);
+	const named = typeof value === 'object' && value !== null && !Array.isArray(value);
+	return (!named || fields.length === Object.keys(value).length) && fields.every((field) => field.whole);
 }

@@ -64,6 +64,11 @@ export function toPageError(error: unknown, path?: string): PageError {
 	}
 }
 
+/** The HTTP status of a form action that failed this way. */
+export function failureStatus(error: PageError): number {
+	return { input: 400, notFound: 404, step: 422, server: 500 }[error.kind];
+}
+
 /** Runs a call, keeping its failure as data instead of an exception. */
 export async function attempt<T>(path: string, call: () => Promise<T>): Promise<Outcome<T>> {
 	try {

@@ -57,7 +57,12 @@ export function readSource(params: URLSearchParams, issues: Issue[]): RunSource 
 		return undefined;
 	}
 	const saved = params.get('saved');
-	if (saved) return { saved };
+	if (saved !== null) {
+		// As the server makes them (db/queries/inputs.ts); checked here too so a mangled link says so.
+		if (/^[\w-]{22}$/.test(saved)) return { saved };
+		issues.push({ path: ['saved'], message: `The link's "saved" must be the 22-character id of a saved input, got "${saved}"` });
+		return undefined;
+	}
 	const input = readJson(params, 'input', issues);
 	return input === undefined ? undefined : { input };
 }

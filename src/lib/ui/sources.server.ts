@@ -34,11 +34,16 @@ export async function resolveSource(caller: PageCaller, manifest: Manifest, sour
 		};
 	}
 	if ('saved' in source) {
-		const saved = await attempt('inputs.get', () => caller.inputs.get({ id: source.saved }));
-		if (!saved.ok) return saved;
-		return { ok: true, value: { source, input: saved.value.input } };
+		const saved = await savedInput(caller, source.saved);
+		return saved.ok ? { ok: true, value: { source, input: saved.value } } : saved;
 	}
 	return { ok: true, value: { source, input: source.input } };
+}
+
+/** Typed input saved under this id (see reproducibleLink). */
+export async function savedInput(caller: PageCaller, id: string): Promise<Outcome<unknown>> {
+	const saved = await attempt('inputs.get', () => caller.inputs.get({ id }));
+	return saved.ok ? { ok: true, value: saved.value.input } : saved;
 }
 
 /**
@@ -53,7 +58,7 @@ export async function reproducibleLink(
 ): Promise<Outcome<string>> {
 	const link = shareableLink(path, source, flags);
 	if (link || !('input' in source)) return { ok: true, value: link ?? linkTo(path, source, flags) };
-	const saved = await attempt('inputs.save', () => caller.inputs.save({ input: source.input as Record<string, unknown> }));
+	const saved = await attempt('inputs.save', () => caller.inputs.save({ input: source.input }));
 	return saved.ok ? { ok: true, value: linkTo(path, { saved: saved.value.id }, flags) } : saved;
 }
 

@@ -75,7 +75,9 @@ describe('createAppRouter', () => {
 		for (const call of [
 			() => closed.health(),
 			() => closed.pipeline.manifest(),
-			() => closed.steps.tokens({ input: { text: 'x' } })
+			() => closed.steps.tokens({ input: { text: 'x' } }),
+			() => closed.inputs.save({ input: { text: 'x' } }),
+			() => closed.inputs.get({ id: 'AAAAAAAAAAAAAAAAAAAAAA' })
 		]) {
 			expect((await trpcError(call())).code).toBe('UNAUTHORIZED');
 		}

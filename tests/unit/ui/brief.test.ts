@@ -54,6 +54,7 @@ describe('briefFields', () => {
 		const list = [{ a: 1 }];
 		expect(texts(briefFields(list))).toEqual([['', '[{"a":1}]']]);
 		expect(showsAll(list, briefFields(list))).toBe(true);
+		expect(showsAll([1, 2], briefFields([1, 2]))).toBe(true);
 		const long = Array.from({ length: 40 }, (_, i) => ({ i }));
 		expect(briefFields(long)[0].text).toHaveLength(161);
 		expect(showsAll(long, briefFields(long))).toBe(false);

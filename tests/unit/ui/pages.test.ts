@@ -147,7 +147,10 @@ describe('run page', () => {
 		const unknown = await load({ url: at('/?saved=AAAAAAAAAAAAAAAAAAAAAA') } as Event);
 		expect(unknown.error).toMatchObject({ kind: 'notFound', message: 'No input is saved as "AAAAAAAAAAAAAAAAAAAAAA"' });
 		const malformed = await load({ url: at('/?saved=nope') } as Event);
-		expect(malformed.error?.issues).toEqual([expect.objectContaining({ path: ['id'] })]);
+		expect(malformed.error).toMatchObject({
+			message: 'This link does not describe a run.',
+			issues: [{ path: ['saved'], message: expect.stringContaining('22-character id') }]
+		});
 		const bad = await actions.run({
 			request: post({ 'input.text': 'x', 'flags.minLength': 'two', 'flags.threshold': '5' })
 		} as Event);
@@ -202,6 +205,9 @@ describe('step page', () => {
 		expect(data.error).toBeUndefined();
 		expect(data.result?.output).toMatchObject({ words: 2000, distinct: 7 });
 		expect(data.shareLink).toBe(location);
+		// An id nothing is saved under: said, with no example in the form in its place.
+		const unknown = await load({ params: { name: 'count' }, url: at('/steps/count?saved=AAAAAAAAAAAAAAAAAAAAAA') } as Event);
+		expect([unknown.error?.kind, unknown.input, unknown.result]).toEqual(['notFound', undefined, undefined]);
 	});
 
 	it('runs one step from a link, and 404s an unknown step naming the real ones', async () => {

@@ -1,9 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Issue, Manifest } from '$lib/pipeline';
-import { type PageError, attempt, pageCaller } from '$lib/ui/calls.server';
+import { type PageError, attempt, failureStatus, pageCaller } from '$lib/ui/calls.server';
 import { fieldsOf, readFields, submittedControls } from '$lib/ui/fields';
 import { readSource, shareableLink } from '$lib/ui/links';
-import { reproducibleLink } from '$lib/ui/sources.server';
+import { reproducibleLink, savedInput } from '$lib/ui/sources.server';
 import type { Actions, PageServerLoad } from './$types';
 
 function stepOf(manifest: Manifest, name: string) {
@@ -27,9 +27,15 @@ export const load = (async ({ params, url }) => {
 	const linkIssues: Issue[] = [];
 	const source = readSource(url.searchParams, linkIssues);
 	const example = source && 'example' in source ? source.example : 0;
-	const saved =
-		source && 'saved' in source ? await attempt('inputs.get', () => caller.inputs.get({ id: source.saved })) : undefined;
-	const input = saved?.ok ? saved.value.input : source && 'input' in source ? source.input : step.examples[example];
+	const saved = source && 'saved' in source ? await savedInput(caller, source.saved) : undefined;
+	// A saved input that cannot be read leaves the form empty rather than showing an example in its place.
+	const input = saved
+		? saved.ok
+			? saved.value
+			: undefined
+		: source && 'input' in source
+			? source.input
+			: step.examples[example];
 	const linkError: PageError | undefined = linkIssues.length
 		? { kind: 'input', message: 'This link does not describe a run.', issues: linkIssues }
 		: saved && !saved.ok
@@ -60,7 +66,7 @@ export const actions = {
 		if (issues.length)
 			return fail(400, { values, error: { kind: 'input', message: 'Some fields need fixing.', issues } satisfies PageError });
 		const link = await reproducibleLink(caller, `/steps/${step.name}`, { input });
-		if (!link.ok) return fail(500, { values, error: link.error });
+		if (!link.ok) return fail(failureStatus(link.error), { values, error: link.error });
 		redirect(303, link.value);
 	}
 } satisfies Actions;
