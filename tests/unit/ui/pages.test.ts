@@ -205,6 +205,21 @@ describe('step page', () => {
 		expect(data.error).toBeUndefined();
 		expect(data.result?.output).toMatchObject({ words: 2000, distinct: 7 });
 		expect(data.shareLink).toBe(location);
+		// A pipeline run's "Run this step alone" posts a long step input whole, as JSON.
+		const posted = (input: string) =>
+			new Request('http://localhost/steps/count?/run', { method: 'POST', body: new URLSearchParams({ input }) });
+		const whole = JSON.stringify({ tokens: JSON.parse(tokens), minLength: 1 });
+		expect(await redirectOf(() => actions.run({ params: { name: 'count' }, request: posted(whole) } as Event))).toBe(location);
+		for (const [body, message] of [
+			['{"tokens": [', 'not valid JSON'],
+			['', 'empty']
+		]) {
+			const refused = await actions.run({ params: { name: 'count' }, request: posted(body) } as Event);
+			expect(refused).toMatchObject({
+				status: 400,
+				data: { error: { issues: [{ path: ['input'], message: expect.stringContaining(message) }] } }
+			});
+		}
 		// An id nothing is saved under: said, with no example in the form in its place.
 		const unknown = await load({ params: { name: 'count' }, url: at('/steps/count?saved=AAAAAAAAAAAAAAAAAAAAAA') } as Event);
 		expect([unknown.error?.kind, unknown.input, unknown.result]).toEqual(['notFound', undefined, undefined]);

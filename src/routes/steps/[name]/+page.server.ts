@@ -54,14 +54,26 @@ export const load = (async ({ params, url }) => {
 	};
 }) satisfies PageServerLoad;
 
+function postedInput(json: string): { value: unknown; issues: Issue[] } {
+	const issues: Issue[] = [];
+	const source = readSource(new URLSearchParams({ input: json }), issues);
+	if (!source && !issues.length) issues.push({ path: ['input'], message: 'The posted "input" is empty' });
+	return { value: source && 'input' in source ? source.input : undefined, issues };
+}
+
 export const actions = {
-	/** Like the run page: redirect to the link that reproduces the run (saving typed input too long for one). */
+	/**
+	 * Like the run page: redirect to the link that reproduces the run (saving typed input too long for
+	 * one). The input comes from the step's fields, or whole as JSON in `input`, as a link carries it:
+	 * a pipeline run's "Run this step alone" posts a step input too long for a link that way.
+	 */
 	run: async ({ params, request }) => {
 		const form = await request.formData();
 		const caller = pageCaller();
 		const step = stepOf(await caller.pipeline.manifest(), params.name);
 		const fields = fieldsOf(step.input, 'input');
-		const { value: input, issues } = readFields(fields, form);
+		const posted = form.get('input');
+		const { value: input, issues } = typeof posted === 'string' ? postedInput(posted) : readFields(fields, form);
 		const values = submittedControls(fields, form);
 		if (issues.length)
 			return fail(400, { values, error: { kind: 'input', message: 'Some fields need fixing.', issues } satisfies PageError });
