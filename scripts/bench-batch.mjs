@@ -38,7 +38,9 @@ const HELP = `Usage: npm run bench -- batch [--pipeline <name>] [--dataset test]
 2. Peak RSS of \`npm run batch\` over --items items (default 100,000: the dataset repeated under new
    ids), read from /proc while it runs, with the default pool and again with one worker. Target < 500 MB.
    The two runs' times also give the pool's gain over a long run, where start-up and the report
-   weigh little (one run each, not a median: a figure beside the target, not its verdict).
+   weigh little (one run each, not a median: a figure beside the target, not its verdict), and their
+   CPU times the cores each kept busy: one worker's run also keeps the main thread and V8's compiler
+   and GC threads busy, so N cores allow at most N / (its cores busy) times one worker.
 3. Time to compare two --items-item runs (the second is the first with 5% of outputs changed).
    Target < 2 s.`;
 
@@ -187,6 +189,21 @@ function peakRssMb(pid) {
 	}
 }
 
+/** CPU seconds a process has used, all its threads together, ended ones included (Linux ticks: 1/100 s). */
+function cpuSeconds(pid) {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const [utime, stime] = stat
+			.slice(stat.lastIndexOf(')') + 2)
+			.split(' ')
+			.slice(11, 13)
+			.map(Number);
+		return (utime + stime) / 100;
+	} catch {
+		return 0;
+	}
+}
+
 /** The node process running scripts/batch.mjs below `pid` (npm starts it through a shell). */
 function batchProcess(pid) {
 	for (const queue = [pid]; queue.length;) {
@@ -204,7 +221,7 @@ function batchProcess(pid) {
 
 /**
  * Runs `npm run batch` over the big dataset (`concurrency` workers, default the core count), sampling
- * the peak RSS of its node process (worker threads included).
+ * the peak RSS of its node process (worker threads included) and the CPU time it has used.
  */
 async function bigRun(file, dbFile, concurrency = availableParallelism()) {
 	const batchArgs = ['--dataset', file, '--pipeline', pipelineName, '--concurrency', String(concurrency), '--json'];
@@ -213,10 +230,14 @@ async function bigRun(file, dbFile, concurrency = availableParallelism()) {
 		stdio: ['ignore', 'pipe', 'inherit']
 	});
 	let peak = 0;
+	let cpu = 0;
 	let batch;
 	const timer = setInterval(() => {
 		batch ??= batchProcess(child.pid);
-		if (batch) peak = Math.max(peak, peakRssMb(batch));
+		if (batch) {
+			peak = Math.max(peak, peakRssMb(batch));
+			cpu = Math.max(cpu, cpuSeconds(batch));
+		}
 	}, 250);
 	let stdout = '';
 	child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -224,7 +245,8 @@ async function bigRun(file, dbFile, concurrency = availableParallelism()) {
 	const [code] = await once(child, 'exit');
 	clearInterval(timer);
 	if (code !== 0) throw new Error(`batch over ${bigItems} items exited ${code}`);
-	return { peakRssMb: peak, seconds: (performance.now() - started) / 1000, result: JSON.parse(stdout) };
+	// The last reading is at most 250 ms old: the report's last moments are missing from `cpuSeconds`.
+	return { peakRssMb: peak, seconds: (performance.now() - started) / 1000, cpuSeconds: cpu, result: JSON.parse(stdout) };
 }
 
 /** A second run: the first one's items with every 20th output changed and its correctness flipped. */
@@ -328,6 +350,10 @@ try {
 		bigRunOneWorkerSeconds: bigOne.seconds,
 		// One run each, whole command timed (start-up and report included): not a median.
 		longRunPoolVsOneWorker: bigOne.seconds / big.seconds,
+		// Cores a run kept busy on average: one worker's run also uses the main thread and V8's compiler
+		// and collector threads, so the cores left over bound what more workers can add.
+		longRunOneWorkerCoresBusy: bigOne.cpuSeconds / bigOne.seconds,
+		longRunPoolCoresBusy: big.cpuSeconds / big.seconds,
 		peakRssMb: Math.max(big.peakRssMb, bigOne.peakRssMb),
 		compareItems: bigItems,
 		compareChangedItems: comparison.changes.length,
@@ -358,6 +384,9 @@ try {
 		console.log(`  machine            ${figures.cores} threads of a pure CPU loop = ${machineScaling.toFixed(2)}x one thread`);
 		console.log(
 			`  long run           ${bigItems} items: ${figures.cores} workers ${big.seconds.toFixed(0)} s, 1 worker ${bigOne.seconds.toFixed(0)} s = ${figures.longRunPoolVsOneWorker.toFixed(2)}x (one run each, \`npm run batch\` timed whole)`
+		);
+		console.log(
+			`  cores busy         long run, on average: 1 worker ${figures.longRunOneWorkerCoresBusy.toFixed(2)} (its thread, the main thread, V8's compiler and GC threads), ${figures.cores} workers ${figures.longRunPoolCoresBusy.toFixed(2)}: ${figures.cores} cores allow at most ${(figures.cores / figures.longRunOneWorkerCoresBusy).toFixed(2)}x one worker`
 		);
 		console.log(`  peak RSS           ${figures.peakRssMb.toFixed(0)} MB over ${bigItems} items (the larger of the two runs)`);
 		console.log(
