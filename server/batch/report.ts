@@ -15,8 +15,10 @@ interface Table {
 
 const REPORTED_ERRORS = 50;
 
+/** Four decimals; a fraction too small for them keeps two significant digits (a delta of +0.00004 is not +0.0000). */
 export function formatNumber(value: number): string {
-	return Number.isInteger(value) ? String(value) : value.toFixed(4);
+	if (Number.isInteger(value)) return String(value);
+	return Math.abs(value) < 0.00005 ? String(Number(value.toPrecision(2))) : value.toFixed(4);
 }
 
 /** Everything the summary says, as tables both the Markdown and the HTML render. */

@@ -7,7 +7,7 @@ import { openDb } from '../../../db/client';
 import { type RunItemAsStored, encodeRunItem, saveRunItems } from '../../../db/queries/items';
 import { createRun, getRun } from '../../../db/queries/runs';
 import { writeItemsCsv } from '../../../server/batch/items-csv';
-import { writeRunSummary } from '../../../server/batch/report';
+import { formatNumber, writeRunSummary } from '../../../server/batch/report';
 import type { Run } from '../../../db/schema';
 import type { Db } from '../../../db/client';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
@@ -117,5 +117,11 @@ describe('run report', () => {
 			expect(text, file).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
 		}
 		db.$client.close();
+	});
+});
+
+describe('formatNumber', () => {
+	it('gives metrics four decimals, and a fraction too small for them two significant digits', () => {
+		expect([1139, 0.98592, 0.00004, -0.000039, 0].map(formatNumber)).toEqual(['1139', '0.9859', '0.00004', '-0.000039', '0']);
 	});
 });
