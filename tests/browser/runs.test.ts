@@ -87,6 +87,8 @@ describe('/runs', () => {
 		await page.goto(`${server.baseUrl}/runs`);
 		const names = () => page.locator('tbody tr td:nth-child(3)').allInnerTexts();
 		expect(await names()).toEqual(['in progress', 'strict', 'baseline']);
+		// What sets each run apart: its flags not at their defaults.
+		expect(await page.locator('tbody tr td.flags').allInnerTexts()).toEqual(['defaults', 'threshold=10', 'defaults']);
 
 		await page.getByRole('link', { name: 'Name' }).click();
 		await page.waitForURL(/sort=name&order=asc/);
@@ -168,6 +170,8 @@ describe('/runs/compare', () => {
 		const { page } = watched;
 		await page.goto(`${server.baseUrl}/runs/compare?a=1&b=2`);
 		expect(await page.locator('#differences + ul').innerText()).toMatch(/threshold: 5 → 10/);
+		// Each run's flags read as named fields.
+		expect(await page.locator('section[aria-labelledby=run-b] .fields > li').allInnerTexts()).toContain('threshold 10');
 		const accuracy = page.locator('tr', { has: page.locator('code', { hasText: /^accuracy$/ }) });
 		expect(await accuracy.locator('.verdict').innerText()).toMatch(/better|worse|same/);
 		// A time's change in its unit, and in the direction the verdict reads however small it is; within
