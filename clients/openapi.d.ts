@@ -324,6 +324,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/runs/explain-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find which steps caused the changes between two runs
+         * @description Re-runs the first `limit` changed items (of one kind, if given) as /runs/explain does, with the code running now, and counts them by the first step whose output differs, most items first. `code` says whether the code now is the runs' recorded commit.
+         */
+        get: operations["explainRunChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/runs/{id}": {
         parameters: {
             query?: never;
@@ -1962,6 +1982,61 @@ export interface operations {
                             index: number;
                             step: string;
                         } | null;
+                        code: {
+                            current: {
+                                commit: string;
+                                dirty: boolean | null;
+                            };
+                            /** @description The code running now is run A's recorded commit, without uncommitted changes */
+                            matchesA: boolean;
+                            matchesB: boolean;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    explainRunChanges: {
+        parameters: {
+            query: {
+                /** @description Baseline run */
+                a: number;
+                /** @description Run compared to the baseline */
+                b: number;
+                kind?: "rightToWrong" | "wrongToRight" | "other";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Changed items re-run */
+                        items: number;
+                        /** @description Steps at which the items first differ, most items first */
+                        steps: {
+                            step: string;
+                            /** @description Items whose first differing step this is */
+                            items: number;
+                            /** @description A few of their ids */
+                            examples: string[];
+                        }[];
+                        /** @description Items that differ at no step when re-run now (the code or a model changed since) */
+                        noDifference: number;
+                        /** @description Items no longer in the dataset file */
+                        notInDataset: number;
                         code: {
                             current: {
                                 commit: string;

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Run } from '../../db/schema';
 import { type AnyPipeline, type TraceEntry, StepError, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
 import { codeVersion } from './code-version';
-import { findDatasetItem, resolveDataset } from './dataset';
+import { type DatasetItem, findDatasetItem, readDataset, resolveDataset } from './dataset';
 import { registeredPipeline } from '../pipeline';
 
 /** The item or its pipeline is gone since the run (dataset file moved, pipeline no longer served). */
@@ -34,27 +34,50 @@ export function firstDifference(a: TraceEntry[], b: TraceEntry[]): number | null
 	return null;
 }
 
+function servedPipelines(a: Run, b: Run): [AnyPipeline, AnyPipeline] {
+	const pipelineA = registeredPipeline(a.pipeline);
+	const pipelineB = registeredPipeline(b.pipeline);
+	if (!pipelineA || !pipelineB)
+		throw new ExplainUnavailableError(`pipeline ${pipelineA ? b.pipeline : a.pipeline} is not served by this build`);
+	return [pipelineA, pipelineB];
+}
+
+/** Dataset errors (a file moved or deleted since the run) as the reason nothing can be explained. */
+async function fromDataset<T>(a: Run, read: () => Promise<T>): Promise<T> {
+	try {
+		return await read();
+	} catch (error) {
+		throw new ExplainUnavailableError(`dataset of run ${a.id} is unavailable: ${(error as Error).message}`);
+	}
+}
+
+/** The item re-run under each run's flags with debug on, and the first step whose outcome differs. */
+async function rerun(pipelines: [AnyPipeline, AnyPipeline], a: Run, b: Run, item: DatasetItem) {
+	const [runA, runB] = await Promise.all([
+		tracedRun(pipelines[0], item.input, a.flags),
+		tracedRun(pipelines[1], item.input, b.flags)
+	]);
+	const index = firstDifference(runA.trace, runB.trace);
+	return { runA, runB, firstDifference: index === null ? null : { index, step: (runA.trace[index] ?? runB.trace[index]).step } };
+}
+
+/** Whether the code running now is each run's recorded commit (explanations re-run the code of now). */
+function codeMatch(a: Run, b: Run) {
+	const current = codeVersion();
+	const sameAs = (run: Run) =>
+		current.commit !== 'unknown' && current.commit === run.gitCommit && !current.dirty && !run.gitDirty;
+	return { current, matchesA: sameAs(a), matchesB: sameAs(b) };
+}
+
 /**
  * Re-runs one item under both runs' flags with debug on, with the code running now, and finds the first
  * step whose output differs. Says when the code now differs from either run's recorded commit.
  */
 export async function explainItem(a: Run, b: Run, itemId: string) {
-	const pipelineA = registeredPipeline(a.pipeline);
-	const pipelineB = registeredPipeline(b.pipeline);
-	if (!pipelineA || !pipelineB)
-		throw new ExplainUnavailableError(`pipeline ${pipelineA ? b.pipeline : a.pipeline} is not served by this build`);
-	let item;
-	try {
-		item = await findDatasetItem(resolveDataset(a.datasetPath), itemId);
-	} catch (error) {
-		throw new ExplainUnavailableError(`dataset of run ${a.id} is unavailable: ${(error as Error).message}`);
-	}
+	const pipelines = servedPipelines(a, b);
+	const item = await fromDataset(a, () => findDatasetItem(resolveDataset(a.datasetPath), itemId));
 	if (!item) throw new ExplainUnavailableError(`item "${itemId}" is not in ${a.datasetPath}`);
-	const [runA, runB] = await Promise.all([tracedRun(pipelineA, item.input, a.flags), tracedRun(pipelineB, item.input, b.flags)]);
-	const index = firstDifference(runA.trace, runB.trace);
-	const current = codeVersion();
-	const sameAs = (run: Run) =>
-		current.commit !== 'unknown' && current.commit === run.gitCommit && !current.dirty && !run.gitDirty;
+	const { runA, runB, firstDifference } = await rerun(pipelines, a, b, item);
 	return {
 		itemId,
 		line: item.line,
@@ -62,8 +85,47 @@ export async function explainItem(a: Run, b: Run, itemId: string) {
 		label: item.label ?? null,
 		a: runA,
 		b: runB,
-		firstDifference: index === null ? null : { index, step: (runA.trace[index] ?? runB.trace[index]).step },
-		code: { current, matchesA: sameAs(a), matchesB: sameAs(b) }
+		firstDifference,
+		code: codeMatch(a, b)
 	};
 }
 export type Explanation = Awaited<ReturnType<typeof explainItem>>;
+
+/** Item ids shown per step by explainChanges. */
+const EXAMPLES_PER_STEP = 5;
+
+/**
+ * Which step caused a comparison's changes: each of these items (changed ones, say) re-run as
+ * explainItem does, counted by the first step whose outcome differs; the steps most often first come
+ * first. The dataset is read once. Items that differ nowhere now (the code or a model changed since)
+ * and items no longer in the dataset are counted apart.
+ */
+export async function explainChanges(a: Run, b: Run, itemIds: string[]) {
+	const pipelines = servedPipelines(a, b);
+	const wanted = new Set(itemIds);
+	const byStep = new Map<string, string[]>();
+	let noDifference = 0;
+	await fromDataset(a, async () => {
+		for await (const record of readDataset(resolveDataset(a.datasetPath))) {
+			if (record.kind !== 'item' || !wanted.delete(record.id)) continue;
+			const { firstDifference } = await rerun(pipelines, a, b, record);
+			if (!firstDifference) noDifference++;
+			else {
+				const ids = byStep.get(firstDifference.step) ?? [];
+				ids.push(record.id);
+				byStep.set(firstDifference.step, ids);
+			}
+			if (!wanted.size) break;
+		}
+	});
+	return {
+		items: itemIds.length,
+		steps: [...byStep]
+			.map(([step, ids]) => ({ step, items: ids.length, examples: ids.slice(0, EXAMPLES_PER_STEP) }))
+			.sort((x, y) => y.items - x.items),
+		noDifference,
+		notInDataset: wanted.size,
+		code: codeMatch(a, b)
+	};
+}
+export type ChangesExplanation = Awaited<ReturnType<typeof explainChanges>>;

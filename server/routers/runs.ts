@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getDb } from '../../db/client';
 import {
 	changeKinds,
+	changedItems,
 	hasScoredItems,
 	itemFilters,
 	itemOrders,
@@ -15,7 +16,7 @@ import { type Run, runItemSchema, runSchema } from '../../db/schema';
 import { errorInfoSchema, traceEntrySchema } from '../../src/lib/pipeline';
 import { compareRuns } from '../batch/compare';
 import { trainingDataCaveat } from '../batch/dataset';
-import { ExplainUnavailableError, explainItem } from '../batch/explain';
+import { ExplainUnavailableError, explainChanges, explainItem } from '../batch/explain';
 import { settleAbandonedRuns } from '../batch/liveness';
 import { describeMetric } from '../batch/metrics';
 import { registeredPipeline } from '../pipeline';
@@ -106,6 +107,11 @@ const comparisonSchema = z.object({
 	)
 });
 
+const codeMatchSchema = z.object({
+	current: z.object({ commit: z.string(), dirty: z.boolean().nullable() }),
+	matchesA: z.boolean().describe("The code running now is run A's recorded commit, without uncommitted changes"),
+	matchesB: z.boolean()
+});
 const explainedRunSchema = z.object({
 	flags: z.record(z.string(), z.unknown()),
 	output: z.unknown(),
@@ -123,12 +129,34 @@ const explanationSchema = z.object({
 		.object({ index: z.number().int(), step: z.string() })
 		.nullable()
 		.describe('The first step whose outcome differs'),
-	code: z.object({
-		current: z.object({ commit: z.string(), dirty: z.boolean().nullable() }),
-		matchesA: z.boolean().describe("The code running now is run A's recorded commit, without uncommitted changes"),
-		matchesB: z.boolean()
-	})
+	code: codeMatchSchema
 });
+const changesExplanationSchema = z.object({
+	items: z.number().int().describe('Changed items re-run'),
+	steps: z
+		.array(
+			z.object({
+				step: z.string(),
+				items: z.number().int().describe('Items whose first differing step this is'),
+				examples: z.array(z.string()).describe('A few of their ids')
+			})
+		)
+		.describe('Steps at which the items first differ, most items first'),
+	noDifference: z.number().int().describe('Items that differ at no step when re-run now (the code or a model changed since)'),
+	notInDataset: z.number().int().describe('Items no longer in the dataset file'),
+	code: codeMatchSchema
+});
+
+/** Explanations re-run the code of now: a missing pipeline, dataset or item is a 404 saying which. */
+async function orNotFound<T>(explain: () => Promise<T>): Promise<T> {
+	try {
+		return await explain();
+	} catch (error) {
+		if (error instanceof ExplainUnavailableError)
+			throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+		throw error;
+	}
+}
 
 function requireRun(id: number): Run {
 	const run = getRun(getDb(), id);
@@ -168,7 +196,8 @@ const runsTag = { tags: ['runs'] };
  * bookkeeping (pid, host, heartbeat) is dropped by the output schemas, which strip unknown keys.
  */
 export const runsRouter = router({
-	// REST matches paths in this order: the fixed /runs/compare and /runs/explain must precede /runs/{id}.
+	// REST matches paths in this order: the fixed /runs/compare, /runs/explain and /runs/explain-changes
+	// must precede /runs/{id}.
 	list: protectedProcedure
 		.meta({
 			openapi: {
@@ -232,14 +261,45 @@ export const runsRouter = router({
 			})
 		)
 		.output(explanationSchema)
-		.query(async ({ input }) => {
-			try {
-				return await explainItem(requireRun(input.a), requireRun(input.b), input.item);
-			} catch (error) {
-				if (error instanceof ExplainUnavailableError)
-					throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
-				throw error;
+		.query(({ input }) => orNotFound(() => explainItem(requireRun(input.a), requireRun(input.b), input.item))),
+
+	explainChanges: protectedProcedure
+		.meta({
+			openapi: {
+				method: 'GET',
+				path: '/runs/explain-changes',
+				operationId: 'explainRunChanges',
+				...runsTag,
+				summary: 'Find which steps caused the changes between two runs',
+				description:
+					"Re-runs the first `limit` changed items (of one kind, if given) as /runs/explain does, with the code running now, and counts them by the first step whose output differs, most items first. `code` says whether the code now is the runs' recorded commit."
 			}
+		})
+		.input(
+			z.object({
+				a: runId.describe('Baseline run').meta({ examples: [1] }),
+				b: runId.describe('Run compared to the baseline').meta({ examples: [2] }),
+				kind: z.enum(changeKinds).optional().describe('Only changes of this kind; all kinds when omitted'),
+				limit: z
+					.number()
+					.int()
+					.min(1)
+					.max(1000)
+					.default(200)
+					.describe('Changed items to re-run, in dataset order (at most 1,000)')
+			})
+		)
+		.output(changesExplanationSchema)
+		.query(({ input }) => {
+			const [a, b] = [requireRun(input.a), requireRun(input.b)];
+			const changed = changedItems(getDb(), a.id, b.id, { kind: input.kind, offset: 0, limit: input.limit });
+			return orNotFound(() =>
+				explainChanges(
+					a,
+					b,
+					changed.map((item) => item.itemId)
+				)
+			);
 		}),
 
 	get: protectedProcedure

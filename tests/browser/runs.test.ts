@@ -192,6 +192,12 @@ describe('/runs/compare', () => {
 		expect(outputs.map((fields) => fields.join(' | ')).sort()).toEqual(['long no', 'long yes']);
 		await rose.locator('td').nth(3).getByText('all fields').click();
 		expect(await rose.locator('td').nth(3).locator('details').innerText()).toMatch(/words[^]*distinct[^]*long/);
+		// Which step each change comes from, over all the changed items.
+		await page.getByRole('link', { name: 'Find the step behind each change' }).click();
+		await page.waitForURL(/why=1/);
+		const why = page.locator('#why table tbody tr');
+		expect(await why.count()).toBeGreaterThan(0);
+		expect(await why.first().innerText()).toMatch(/^verdict\s+\d+\s+\S/);
 		await rose.getByRole('link', { name: 'Explain' }).click();
 		await page.locator('#explain').waitFor();
 		expect(await page.locator('#explain').innerText()).toMatch(/first step whose output differs is verdict/);

@@ -84,16 +84,44 @@ describe('runs procedures', () => {
 		expect((await failure(caller().explain({ a: 1, b: 2, item: 'nope' }))).code).toBe('NOT_FOUND');
 	});
 
+	it('finds the steps behind the changes, apart from items that differ nowhere now or left the dataset', async () => {
+		const file = path.join(scratch, 'why.jsonl');
+		const lines = ['one two three', 'one two', 'a b c d e f g h', 'x y z'].map((text, i) =>
+			JSON.stringify({ id: `w${i}`, input: { text }, label: { long: true } })
+		);
+		writeFileSync(file, lines.join('\n'));
+		const reportsDir = path.join(scratch, 'reports');
+		const a = (await startBatch({ db: getDb(), pipeline: 'wordcount', dataset: file, name: 'why a', reportsDir })).run.id;
+		const b = (
+			await startBatch({ db: getDb(), pipeline: 'wordcount', dataset: file, name: 'why b', flags: { threshold: 3 }, reportsDir })
+		).run.id;
+		// w0 and w3 (three words) turn long at the verdict. w1 and w2 get stored outputs no code makes now
+		// (as from another build), and then w2 leaves the file.
+		getDb()
+			.$client.prepare(`update run_items set output = json_object('words', 0) where run_id = ? and item_id in ('w1', 'w2')`)
+			.run(b);
+		writeFileSync(file, [lines[0], lines[1], lines[3]].join('\n'));
+		expect(await caller().explainChanges({ a, b })).toMatchObject({
+			items: 4,
+			steps: [{ step: 'verdict', items: 2, examples: ['w0', 'w3'] }],
+			noDifference: 1,
+			notInDataset: 1
+		});
+		const wrongToRight = await caller().explainChanges({ a, b, kind: 'wrongToRight', limit: 1 });
+		expect([wrongToRight.items, wrongToRight.steps]).toEqual([1, [{ step: 'verdict', items: 1, examples: ['w0'] }]]);
+	});
+
 	it('refuses callers without the API key', async () => {
 		expect((await failure(caller(false).list())).code).toBe('UNAUTHORIZED');
 	});
 
-	it('joins the OpenAPI document, /runs/compare and /runs/explain before /runs/{id}', () => {
+	it('joins the OpenAPI document, /runs/compare and the explanations before /runs/{id}', () => {
 		const document = generateOpenApiDocument(router({ runs: runsRouter }), { title: 'runs', version: '1', baseUrl: '/api/v1' });
 		expect(Object.keys(document.paths ?? {})).toEqual([
 			'/runs',
 			'/runs/compare',
 			'/runs/explain',
+			'/runs/explain-changes',
 			'/runs/{id}',
 			'/runs/{id}/items'
 		]);

@@ -5,8 +5,20 @@ import { orPageError, queryInput, runsCaller } from '../caller.server';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
+/** Changed items re-run to find the steps behind them: ~5 ms each, so a second or two at most. */
+const WHY_LIMIT = 200;
 
-/** `/runs/compare?a=&b=[&kind=&offset=][&explain=<item id>]`: run b against baseline a. */
+/** A 404 of an explanation (pipeline, dataset or item gone) as a message on the page. */
+async function orUnavailable<T>(explain: () => Promise<T>): Promise<{ value?: T; error?: string }> {
+	try {
+		return { value: await explain() };
+	} catch (caught) {
+		if (!(caught instanceof TRPCError) || caught.code !== 'NOT_FOUND') throw caught;
+		return { error: caught.message };
+	}
+}
+
+/** `/runs/compare?a=&b=[&kind=&offset=][&why][&explain=<item id>]`: run b against baseline a. */
 export const load = (async ({ url }) => {
 	const caller = runsCaller();
 	const query = queryInput(url.searchParams, ['a', 'b', 'kind', 'offset']);
@@ -15,17 +27,14 @@ export const load = (async ({ url }) => {
 	const input = { limit: PAGE_SIZE, ...query } as Parameters<typeof caller.compare>[0];
 	const comparison = await orPageError(() => caller.compare(input));
 	const [detailA, detailB] = await Promise.all([caller.get({ id: comparison.a.id }), caller.get({ id: comparison.b.id })]);
+	const runs = { a: comparison.a.id, b: comparison.b.id };
 	const explainItem = url.searchParams.get('explain');
-	let explanation;
-	let explainError: string | undefined;
-	if (explainItem) {
-		try {
-			explanation = await caller.explain({ a: comparison.a.id, b: comparison.b.id, item: explainItem });
-		} catch (caught) {
-			if (!(caught instanceof TRPCError) || caught.code !== 'NOT_FOUND') throw caught;
-			explainError = caught.message;
-		}
-	}
+	const explained = explainItem ? await orUnavailable(() => caller.explain({ ...runs, item: explainItem })) : {};
+	const why = url.searchParams.has('why')
+		? await orUnavailable(() =>
+				caller.explainChanges({ ...runs, kind: query.kind, limit: WHY_LIMIT } as Parameters<typeof caller.explainChanges>[0])
+			)
+		: {};
 	return {
 		comparison,
 		pageSize: PAGE_SIZE,
@@ -39,7 +48,10 @@ export const load = (async ({ url }) => {
 		},
 		kind: query.kind,
 		explainItem,
-		explanation,
-		explainError
+		explanation: explained.value,
+		explainError: explained.error,
+		why: why.value,
+		whyError: why.error,
+		whyLimit: WHY_LIMIT
 	};
 }) satisfies PageServerLoad;
