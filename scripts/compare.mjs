@@ -6,10 +6,12 @@ import { dbPath, getDb } from '../db/client.ts';
 import { getRun } from '../db/queries/runs.ts';
 import { UsageError, positiveInt } from '../server/batch/cli.ts';
 import { checkRegression, compareRuns, differingFields, parseRegressionGate } from '../server/batch/compare.ts';
+import { DEFAULT_EXPLAINED_CHANGES, explainChanges } from '../server/batch/explain.ts';
+import { changedItems } from '../db/queries/items.ts';
 import { formatNumber } from '../server/batch/report.ts';
 import { datasetItems } from '../src/lib/ui/run-dataset.ts';
 
-const HELP = `Usage: npm run compare -- <run A> <run B> [--fail-on-regression <metric>[:tolerance]] [--json]
+const HELP = `Usage: npm run compare -- <run A> <run B> [--fail-on-regression <metric>[:tolerance]] [--why] [--json]
 
 Compares run B against baseline run A (ids from npm run batch or /runs): metric deltas, flag, code,
 pipeline and dataset differences, and every item whose outcome changed (right to wrong, wrong to
@@ -19,7 +21,10 @@ Options:
   --fail-on-regression <metric>[:tolerance]
                  exit 1 when B is worse than A on <metric> by more than tolerance (default 0);
                  "worse" follows the metric's direction (a rise for latencies and error rates)
-  --json         print the whole comparison as one JSON object
+  --why          also find the step behind the changes: re-runs the first ${DEFAULT_EXPLAINED_CHANGES} changed items
+                 under both runs' flags with the code of this checkout, and counts them by the first
+                 step whose output differs
+  --json         print the whole comparison as one JSON object (with --why, under "why")
   --help         show this help
 
 Runs are read from CONVINCE_DB (default var/convince.db). Exit code: 0 compared (no regression),
@@ -76,10 +81,25 @@ function printComparison({ a, b, provenance, flags, metrics, counts, changes }) 
 	}
 }
 
-function main() {
+/** @param {import('../server/batch/explain.ts').ChangesExplanation} why */
+function printWhy(why) {
+	const code = why.code.matchesA && why.code.matchesB ? '' : ' (this checkout is not the code of both runs: results may differ)';
+	console.log(`steps behind the changes, ${why.items} changed items re-run${code}:`);
+	for (const { step, items, examples } of why.steps)
+		console.log(`  ${step.padEnd(20)} ${String(items).padStart(6)}  e.g. ${examples.join(', ')}`);
+	if (why.noDifference) console.log(`  ${why.noDifference} differ at no step when re-run now (other code or data made them)`);
+	if (why.notInDataset) console.log(`  ${why.notInDataset} are no longer in the dataset file`);
+}
+
+async function main() {
 	const { values: args, positionals } = parseArgs({
 		allowPositionals: true,
-		options: { 'fail-on-regression': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }
+		options: {
+			'fail-on-regression': { type: 'string' },
+			why: { type: 'boolean' },
+			json: { type: 'boolean' },
+			help: { type: 'boolean', short: 'h' }
+		}
 	});
 	if (args.help) {
 		console.log(HELP);
@@ -118,8 +138,19 @@ function main() {
 	if (gate && !comparison.provenance.sameDataset)
 		console.error('note: the runs cover different dataset items, so their metrics are not measured on the same items');
 	const regression = gate ? checkRegression(comparison, gate) : null;
-	if (args.json) console.log(JSON.stringify({ ...comparison, regression }));
-	else printComparison(comparison);
+	const changed = args.why ? changedItems(db, a.id, b.id, { offset: 0, limit: DEFAULT_EXPLAINED_CHANGES }) : [];
+	const why = args.why
+		? await explainChanges(
+				a,
+				b,
+				changed.map((item) => item.itemId)
+			)
+		: undefined;
+	if (args.json) console.log(JSON.stringify({ ...comparison, regression, ...(why && { why }) }));
+	else {
+		printComparison(comparison);
+		if (why) printWhy(why);
+	}
 	if (regression) console.error(`REGRESSION: ${regression}`);
 	return regression ? 1 : 0;
 }
@@ -130,7 +161,7 @@ process.stdout.on('error', (error) => {
 });
 
 try {
-	process.exitCode = main();
+	process.exitCode = await main();
 } catch (error) {
 	const usage =
 		error instanceof UsageError ||

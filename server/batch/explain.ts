@@ -91,6 +91,9 @@ export async function explainItem(a: Run, b: Run, itemId: string) {
 }
 export type Explanation = Awaited<ReturnType<typeof explainItem>>;
 
+/** How many changed items explainChanges re-runs unless told: ~5 ms each, a second or so in all. */
+export const DEFAULT_EXPLAINED_CHANGES = 200;
+
 /** Item ids shown per step by explainChanges. */
 const EXAMPLES_PER_STEP = 5;
 

@@ -16,7 +16,7 @@ import { type Run, runItemSchema, runSchema } from '../../db/schema';
 import { errorInfoSchema, traceEntrySchema } from '../../src/lib/pipeline';
 import { compareRuns } from '../batch/compare';
 import { trainingDataCaveat } from '../batch/dataset';
-import { ExplainUnavailableError, explainChanges, explainItem } from '../batch/explain';
+import { DEFAULT_EXPLAINED_CHANGES, ExplainUnavailableError, explainChanges, explainItem } from '../batch/explain';
 import { settleAbandonedRuns } from '../batch/liveness';
 import { describeMetric } from '../batch/metrics';
 import { registeredPipeline } from '../pipeline';
@@ -285,7 +285,7 @@ export const runsRouter = router({
 					.int()
 					.min(1)
 					.max(1000)
-					.default(200)
+					.default(DEFAULT_EXPLAINED_CHANGES)
 					.describe('Changed items to re-run, in dataset order (at most 1,000)')
 			})
 		)

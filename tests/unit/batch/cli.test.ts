@@ -227,8 +227,17 @@ describe('npm run compare', () => {
 			/right to wrong:\n {2}0 \(line 1\): long differ\n {4}A: \{"words":3,"distinct":3,"long":true\}\n {4}B: \{"words":3,"distinct":3,"long":false\}/
 		);
 
+		// The step behind the change: the verdict, the one step the threshold reaches.
+		const why = await cli('compare', [String(a), String(b), '--why']);
+		expect(why.stdout).toMatch(/steps behind the changes, 1 changed items re-run[^\n]*:\n {2}verdict +1 {2}e\.g\. 0\n/);
+
 		const json = await cli('compare', [String(a), String(b), '--json']);
 		const comparison = JSON.parse(json.stdout);
+		expect(comparison.why).toBeUndefined();
+		expect(JSON.parse((await cli('compare', [String(a), String(b), '--why', '--json'])).stdout).why).toMatchObject({
+			items: 1,
+			steps: [{ step: 'verdict', items: 1, examples: ['0'] }]
+		});
 		expect(comparison.metrics.find((m: { name: string }) => m.name === 'accuracy')).toMatchObject({
 			a: 1,
 			b: 0.5,

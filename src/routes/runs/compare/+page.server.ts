@@ -1,12 +1,11 @@
 import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { differingFields } from '$server/batch/compare';
+import { DEFAULT_EXPLAINED_CHANGES } from '$server/batch/explain';
 import { orPageError, queryInput, runsCaller } from '../caller.server';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
-/** Changed items re-run to find the steps behind them: ~5 ms each, so a second or two at most. */
-const WHY_LIMIT = 200;
 
 /** A 404 of an explanation (pipeline, dataset or item gone) as a message on the page. */
 async function orUnavailable<T>(explain: () => Promise<T>): Promise<{ value?: T; error?: string }> {
@@ -31,9 +30,7 @@ export const load = (async ({ url }) => {
 	const explainItem = url.searchParams.get('explain');
 	const explained = explainItem ? await orUnavailable(() => caller.explain({ ...runs, item: explainItem })) : {};
 	const why = url.searchParams.has('why')
-		? await orUnavailable(() =>
-				caller.explainChanges({ ...runs, kind: query.kind, limit: WHY_LIMIT } as Parameters<typeof caller.explainChanges>[0])
-			)
+		? await orUnavailable(() => caller.explainChanges({ ...runs, kind: query.kind } as Parameters<typeof caller.explainChanges>[0]))
 		: {};
 	return {
 		comparison,
@@ -52,6 +49,6 @@ export const load = (async ({ url }) => {
 		explainError: explained.error,
 		why: why.value,
 		whyError: why.error,
-		whyLimit: WHY_LIMIT
+		whyLimit: DEFAULT_EXPLAINED_CHANGES
 	};
 }) satisfies PageServerLoad;
