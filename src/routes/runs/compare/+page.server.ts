@@ -30,7 +30,9 @@ export const load = (async ({ url }) => {
 	const explainItem = url.searchParams.get('explain');
 	const explained = explainItem ? await orUnavailable(() => caller.explain({ ...runs, item: explainItem })) : {};
 	const why = url.searchParams.has('why')
-		? await orUnavailable(() => caller.explainChanges({ ...runs, kind: query.kind } as Parameters<typeof caller.explainChanges>[0]))
+		? await orUnavailable(() =>
+				caller.explainChanges({ ...runs, kind: query.kind } as Parameters<typeof caller.explainChanges>[0])
+			)
 		: {};
 	return {
 		comparison,
