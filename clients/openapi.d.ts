@@ -388,6 +388,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CodeMatch: {
+            current: {
+                commit: string;
+                dirty: boolean | null;
+            };
+            /** @description The code running now is run A's recorded commit, without uncommitted changes */
+            matchesA: boolean;
+            matchesB: boolean;
+        };
         ApiError: {
             message: string;
             /** @description tRPC error code, e.g. BAD_REQUEST, UNAUTHORIZED, UNPROCESSABLE_CONTENT, SERVICE_UNAVAILABLE */
@@ -1982,15 +1991,7 @@ export interface operations {
                             index: number;
                             step: string;
                         } | null;
-                        code: {
-                            current: {
-                                commit: string;
-                                dirty: boolean | null;
-                            };
-                            /** @description The code running now is run A's recorded commit, without uncommitted changes */
-                            matchesA: boolean;
-                            matchesB: boolean;
-                        };
+                        code: components["schemas"]["CodeMatch"];
                     };
                 };
             };
@@ -2037,15 +2038,7 @@ export interface operations {
                         noDifference: number;
                         /** @description Items no longer in the dataset file */
                         notInDataset: number;
-                        code: {
-                            current: {
-                                commit: string;
-                                dirty: boolean | null;
-                            };
-                            /** @description The code running now is run A's recorded commit, without uncommitted changes */
-                            matchesA: boolean;
-                            matchesB: boolean;
-                        };
+                        code: components["schemas"]["CodeMatch"];
                     };
                 };
             };

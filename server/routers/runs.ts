@@ -29,6 +29,12 @@ const runId = z
 	})
 	.int()
 	.positive();
+/** Run b against baseline a, and which of their changed items: what comparisons and their explanations take. */
+const comparedRuns = {
+	a: runId.describe('Baseline run').meta({ examples: [1] }),
+	b: runId.describe('Run compared to the baseline').meta({ examples: [2] }),
+	kind: z.enum(changeKinds).optional().describe('Only changes of this kind; all kinds when omitted')
+};
 const page = {
 	offset: z.number().int().min(0).default(0).describe('Items to skip'),
 	limit: z.number().int().min(1).max(500).default(50).describe('Items per page (at most 500)')
@@ -107,11 +113,13 @@ const comparisonSchema = z.object({
 	)
 });
 
-const codeMatchSchema = z.object({
-	current: z.object({ commit: z.string(), dirty: z.boolean().nullable() }),
-	matchesA: z.boolean().describe("The code running now is run A's recorded commit, without uncommitted changes"),
-	matchesB: z.boolean()
-});
+const codeMatchSchema = z
+	.object({
+		current: z.object({ commit: z.string(), dirty: z.boolean().nullable() }),
+		matchesA: z.boolean().describe("The code running now is run A's recorded commit, without uncommitted changes"),
+		matchesB: z.boolean()
+	})
+	.meta({ id: 'CodeMatch' });
 const explainedRunSchema = z.object({
 	flags: z.record(z.string(), z.unknown()),
 	output: z.unknown(),
@@ -228,14 +236,7 @@ export const runsRouter = router({
 					'Run b against baseline a: metric deltas (with whether each is better or worse), flag and code differences, counts of changed items and a page of them with both outputs.'
 			}
 		})
-		.input(
-			z.object({
-				a: runId.describe('Baseline run').meta({ examples: [1] }),
-				b: runId.describe('Run compared to the baseline').meta({ examples: [2] }),
-				kind: z.enum(changeKinds).optional().describe('Only changes of this kind; all kinds when omitted'),
-				...page
-			})
-		)
+		.input(z.object({ ...comparedRuns, ...page }))
 		.output(comparisonSchema)
 		.query(({ input }) => {
 			return compareRuns(getDb(), requireRun(input.a), requireRun(input.b), input);
@@ -277,9 +278,7 @@ export const runsRouter = router({
 		})
 		.input(
 			z.object({
-				a: runId.describe('Baseline run').meta({ examples: [1] }),
-				b: runId.describe('Run compared to the baseline').meta({ examples: [2] }),
-				kind: z.enum(changeKinds).optional().describe('Only changes of this kind; all kinds when omitted'),
+				...comparedRuns,
 				limit: z
 					.number()
 					.int()
