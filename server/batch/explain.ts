@@ -111,6 +111,8 @@ export async function explainChanges(a: Run, b: Run, itemIds: string[]) {
 	await fromDataset(a, async () => {
 		for await (const record of readDataset(resolveDataset(a.datasetPath))) {
 			if (record.kind !== 'item' || !wanted.delete(record.id)) continue;
+			// The pipeline runs on this thread: between items, the server answers other requests.
+			await new Promise((resolve) => setImmediate(resolve));
 			const { firstDifference } = await rerun(pipelines, a, b, record);
 			if (!firstDifference) noDifference++;
 			else {
