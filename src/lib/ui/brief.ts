@@ -34,7 +34,7 @@ function fieldText(value: unknown): Omit<BriefField, 'name'> | undefined {
 /**
  * The fields of an item's output, label or score that read well in a table cell, in the value's own
  * order: its scalars and lists of scalars, long text clipped. Nested objects and lists of objects
- * (entities, similar mails) are left to the full view beside it. Given `only` (not empty), those fields
+ * are left to the full view beside it. Given `only` (not empty), those fields
  * and no others, nested ones as clipped JSON: the fields two runs' outputs differ in, say.
  */
 export function briefFields(value: unknown, only?: string[]): BriefField[] {
