@@ -81,13 +81,21 @@ function printComparison({ a, b, provenance, flags, metrics, counts, changes }) 
 	}
 }
 
-/** @param {import('../server/batch/explain.ts').ChangesExplanation} why */
-function printWhy(why) {
+/**
+ * @param {import('../server/batch/explain.ts').ChangesExplanation} why
+ * @param {import('../server/batch/compare.ts').Comparison['provenance']} provenance
+ */
+function printWhy(why, provenance) {
 	const code = why.code.matchesA && why.code.matchesB ? '' : ' (this checkout is not the code of both runs: results may differ)';
 	console.log(`steps behind the changes, ${why.items} changed items re-run${code}:`);
 	for (const { step, items, examples } of why.steps)
 		console.log(`  ${step.padEnd(20)} ${String(items).padStart(6)}  e.g. ${examples.join(', ')}`);
-	if (why.noDifference) console.log(`  ${why.noDifference} differ at no step when re-run now (other code or data made them)`);
+	// As on the compare page: with the same code and data, only the runs themselves can have differed.
+	const cause =
+		provenance.sameCommit && !provenance.eitherDirty && provenance.sameDataset
+			? 'the runs themselves made them: a step whose output depends on the items its process ran before'
+			: 'other code or data made them';
+	if (why.noDifference) console.log(`  ${why.noDifference} differ at no step when re-run now (${cause})`);
 	if (why.notInDataset) console.log(`  ${why.notInDataset} are no longer in the dataset file`);
 }
 
@@ -149,7 +157,7 @@ async function main() {
 	if (args.json) console.log(JSON.stringify({ ...comparison, regression, ...(why && { why }) }));
 	else {
 		printComparison(comparison);
-		if (why) printWhy(why);
+		if (why) printWhy(why, comparison.provenance);
 	}
 	if (regression) console.error(`REGRESSION: ${regression}`);
 	return regression ? 1 : 0;
