@@ -2,6 +2,16 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { type Issue, InputError, LoadError, StepError, formatIssues, issuesFromZod } from '../src/lib/pipeline/kit';
 
+/** Runs work whose errors of this class mean something asked for is not there: a 404 with their message. */
+export async function notFoundOn<T>(missing: abstract new (...args: never[]) => Error, work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (error) {
+		if (error instanceof missing) throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+		throw error;
+	}
+}
+
 /** Body of every error the API answers, tRPC and REST alike (REST drops tRPC's envelope). */
 export const apiErrorSchema = z
 	.object({

@@ -20,6 +20,7 @@ import { DEFAULT_EXPLAINED_CHANGES, ExplainUnavailableError, explainChanges, exp
 import { settleAbandonedRuns } from '../batch/liveness';
 import { describeMetric } from '../batch/metrics';
 import { registeredPipeline } from '../pipeline';
+import { notFoundOn } from '../errors';
 import { protectedProcedure, router } from '../trpc';
 
 /** Query and path parameters arrive as numbers, missing or malformed ones as NaN: zod's "received NaN" says nothing. */
@@ -156,15 +157,7 @@ const changesExplanationSchema = z.object({
 });
 
 /** Explanations re-run the code of now: a missing pipeline, dataset or item is a 404 saying which. */
-async function orNotFound<T>(explain: () => Promise<T>): Promise<T> {
-	try {
-		return await explain();
-	} catch (error) {
-		if (error instanceof ExplainUnavailableError)
-			throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
-		throw error;
-	}
-}
+const orNotFound = <T>(explain: () => Promise<T>) => notFoundOn(ExplainUnavailableError, explain);
 
 function requireRun(id: number): Run {
 	const run = getRun(getDb(), id);

@@ -1,20 +1,13 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { getDb } from '../../db/client';
 import { runDatasetPaths } from '../../db/queries/runs';
 import { DatasetNotFound, datasetChoices } from '../samples/datasets';
 import { getSample, searchSamples } from '../samples/store';
+import { notFoundOn } from '../errors';
 import { protectedProcedure, router } from '../trpc';
 
 /** A missing dataset or item is a 404 naming what was asked for. */
-async function orNotFound<T>(work: Promise<T>): Promise<T> {
-	try {
-		return await work;
-	} catch (error) {
-		if (error instanceof DatasetNotFound) throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
-		throw error;
-	}
-}
+const orNotFound = <T>(work: () => Promise<T>) => notFoundOn(DatasetNotFound, work);
 
 const datasetName = z
 	.string()
@@ -36,9 +29,9 @@ export const samplesRouter = router({
 				limit: z.number().int().min(1).max(200).default(50)
 			})
 		)
-		.query(({ ctx, input }) => orNotFound(searchSamples(ctx.pipeline, input, runDatasetPaths(getDb())))),
+		.query(({ ctx, input }) => orNotFound(() => searchSamples(ctx.pipeline, input, runDatasetPaths(getDb())))),
 
 	get: protectedProcedure
 		.input(z.object({ dataset: datasetName, id: z.string().min(1).max(1000) }))
-		.query(({ ctx, input }) => orNotFound(getSample(ctx.pipeline, input.dataset, input.id, runDatasetPaths(getDb()))))
+		.query(({ ctx, input }) => orNotFound(() => getSample(ctx.pipeline, input.dataset, input.id, runDatasetPaths(getDb()))))
 });
