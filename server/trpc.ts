@@ -9,8 +9,10 @@ const t = initTRPC
 	.meta<OpenApiMeta>()
 	.create({
 		transformer: superjson,
-		// Clients get the field issues (also in the message, as REST has it), the failing step and its
-		// trace; stacks only outside production.
+		// tRPC's own default sends stacks whenever NODE_ENV is not 'production', and `node server/serve.js`
+		// or a test server may run without it: stacks reach clients only from `vite dev`.
+		isDev: process.env.NODE_ENV === 'development',
+		// Clients get the field issues (also in the message, as REST has it), the failing step and its trace.
 		errorFormatter: ({ shape, error }) => {
 			const details = errorDetails(error);
 			return { ...shape, message: errorMessage(shape.message, details.issues), data: { ...shape.data, ...details } };

@@ -67,6 +67,16 @@ export class DatasetError extends Error {
 	override readonly name = 'DatasetError';
 }
 
+/** The dataset's file is not there; the message names the resolved path, for the command line. */
+export class DatasetFileMissing extends DatasetError {
+	constructor(
+		message: string,
+		readonly given: string
+	) {
+		super(message);
+	}
+}
+
 export function resolveDataset(nameOrPath: string): DatasetRef {
 	const file = namedDatasets[nameOrPath] ?? nameOrPath;
 	const extension = path.extname(file).toLowerCase();
@@ -77,7 +87,7 @@ export function resolveDataset(nameOrPath: string): DatasetRef {
 	const resolved = path.resolve(file);
 	if (!existsSync(resolved)) {
 		const hint = namedDatasets[nameOrPath] ? ' (write it with `node scripts/data.mjs`)' : '';
-		throw new DatasetError(`dataset file not found: ${resolved}${hint}`);
+		throw new DatasetFileMissing(`dataset file not found: ${resolved}${hint}`, nameOrPath);
 	}
 	return { name: nameOrPath, path: resolved, format: extension === '.csv' ? 'csv' : 'jsonl' };
 }

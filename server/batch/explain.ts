@@ -76,7 +76,7 @@ function codeMatch(a: Run, b: Run) {
 export async function explainItem(a: Run, b: Run, itemId: string) {
 	const pipelines = servedPipelines(a, b);
 	const item = await fromDataset(a, () => findDatasetItem(resolveDataset(a.datasetPath), itemId));
-	if (!item) throw new ExplainUnavailableError(`item "${itemId}" is not in ${a.datasetPath}`);
+	if (!item) throw new ExplainUnavailableError(`item "${itemId}" is not in dataset "${a.datasetName}"`);
 	const { runA, runB, firstDifference } = await rerun(pipelines, a, b, item);
 	return {
 		itemId,

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { type DatasetRef, namedDatasets, resolveDataset } from '../batch/dataset';
+import { type DatasetRef, DatasetFileMissing, namedDatasets, resolveDataset } from '../batch/dataset';
 
 /**
  * Which datasets the sample picker offers: env `CONVINCE_DATASETS` (comma-separated names or paths)
@@ -54,6 +54,8 @@ export function openDatasetRef(nameOrPath: string, runPaths: ReadonlySet<string>
 	try {
 		return resolveDataset(nameOrPath);
 	} catch (error) {
+		// Not the resolved path the command line shows: pages and API clients have no business with the server's folders.
+		if (error instanceof DatasetFileMissing) throw new DatasetNotFound(`dataset file not found: ${error.given}`);
 		throw new DatasetNotFound(error instanceof Error ? error.message : String(error));
 	}
 }

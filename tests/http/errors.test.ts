@@ -207,6 +207,10 @@ describe('tRPC errors', () => {
 			body: Buffer.from(JSON.stringify({ json: { input: { subject: 'Café' } } }), 'latin1')
 		});
 		expect([latin1.status, trpcError(latin1.body).code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+
+		// The test server runs with vitest's NODE_ENV ("test"), as `node server/serve.js` may be started.
+		for (const { body } of [invalid, missing, wrongMethod, tooLarge, notJson, latin1])
+			expect(JSON.stringify(body)).not.toMatch(/\bat .+:\d+:\d+|node_modules|stack/);
 	});
 });
 

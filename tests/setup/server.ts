@@ -111,8 +111,8 @@ export async function startTestServer({
 	const child = spawn(process.execPath, ['server/serve.js', buildDir], {
 		cwd: root,
 		env: {
+			// NODE_ENV stays vitest's "test": the README's `node server/serve.js build` sets none either.
 			...process.env,
-			NODE_ENV: 'production',
 			HOST: '127.0.0.1',
 			PORT: String(port),
 			CONVINCE_DB: path.join(dataDir, 'convince.db'),

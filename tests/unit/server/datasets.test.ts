@@ -26,4 +26,8 @@ describe('datasets a page link may open', () => {
 		symlinkSync(secret, swapped);
 		expect(() => openDatasetRef(swapped, new Set([swapped]))).toThrow(DatasetNotFound);
 	});
+
+	it('names a missing file as the link gave it, not by where it would be on the server', () => {
+		expect(() => openDatasetRef('data/nowhere.jsonl')).toThrow(new DatasetNotFound('dataset file not found: data/nowhere.jsonl'));
+	});
 });
