@@ -644,15 +644,15 @@ export interface operations {
                                 domain: string | null;
                             };
                             subject: string;
-                            /** @description In text order */
+                            /** @description In text order. `start` and `end` count into the text the step read: the subject without mailing-list tags, a newline and the plain-text body, cut at the analysisChars flag (see the trace of a debug run) */
                             entities: {
                                 /** @description DATE, TIME, DURATION, MONEY, PERCENT, CARDINAL, ORDINAL, EMAIL, URL, MENTION, HASHTAG, EMOJI or EMOTICON */
                                 type: string;
                                 /** @description The text of the entity */
                                 value: string;
-                                /** @description Offset of the first character in the text */
+                                /** @description Offset of the first character in the text, in UTF-16 code units (as JavaScript counts) */
                                 start: number;
-                                /** @description Offset just past the last character */
+                                /** @description Offset just past the last character, in UTF-16 code units */
                                 end: number;
                             }[];
                             sentiment: {
@@ -1270,9 +1270,9 @@ export interface operations {
                                 type: string;
                                 /** @description The text of the entity */
                                 value: string;
-                                /** @description Offset of the first character in the text */
+                                /** @description Offset of the first character in the text, in UTF-16 code units (as JavaScript counts) */
                                 start: number;
-                                /** @description Offset just past the last character */
+                                /** @description Offset just past the last character, in UTF-16 code units */
                                 end: number;
                             }[];
                         };

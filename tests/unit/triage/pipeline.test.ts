@@ -50,6 +50,16 @@ describe('triage pipeline', () => {
 		expect((await run({ body: 'Bonjour, pouvez-vous me rappeler demain ?' })).output.language.language).toBe('fr');
 	});
 
+	it('places entities where its output schema says: in the untagged subject, a newline and the body, cut at analysisChars', async () => {
+		const subject = '[SAtalk] Call me';
+		const body = 'Mail bob@example.com or see http://shop.example/faq on 12 March 2002. Past the cut: carol@example.org';
+		const { output } = await run({ raw: `Subject: ${subject}\n\n${body}` }, { analysisChars: 100 });
+		const text = `Call me\n${body}`.slice(0, 100);
+		expect(output.entities.map((e) => e.type)).toEqual(expect.arrayContaining(['EMAIL', 'URL']));
+		for (const entity of output.entities) expect(text.slice(entity.start, entity.end)).toBe(entity.value);
+		expect(output.entities.map((e) => e.value)).not.toContain('carol@example.org');
+	});
+
 	it('rejects input without any mail, naming the field', async () => {
 		const error = await run({}).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(InputError);

@@ -66,7 +66,9 @@ const outputSchema = z.object({
 	language: language.output,
 	sender: z.object({ address: z.string().nullable(), domain: z.string().nullable() }),
 	subject: z.string(),
-	entities: entities.output.shape.entities,
+	entities: entities.output.shape.entities.describe(
+		'In text order. `start` and `end` count into the text the step read: the subject without mailing-list tags, a newline and the plain-text body, cut at the analysisChars flag (see the trace of a debug run)'
+	),
 	sentiment: sentiment.output,
 	similar: similar.output.shape.neighbours.describe('Most similar past mails (empty when the flag is off)'),
 	enrichment: enrich.output.nullable().describe('CRM lookup (null when the flag is off)')

@@ -13,8 +13,12 @@ export const entitySchema = z.object({
 		.string()
 		.describe('DATE, TIME, DURATION, MONEY, PERCENT, CARDINAL, ORDINAL, EMAIL, URL, MENTION, HASHTAG, EMOJI or EMOTICON'),
 	value: z.string().describe('The text of the entity'),
-	start: z.number().int().min(0).describe('Offset of the first character in the text'),
-	end: z.number().int().min(0).describe('Offset just past the last character')
+	start: z
+		.number()
+		.int()
+		.min(0)
+		.describe('Offset of the first character in the text, in UTF-16 code units (as JavaScript counts)'),
+	end: z.number().int().min(0).describe('Offset just past the last character, in UTF-16 code units')
 });
 export type Entity = z.infer<typeof entitySchema>;
 
