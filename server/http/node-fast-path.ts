@@ -61,7 +61,7 @@ function send(response: ServerResponse, { status, body }: ApiResult): void {
  * The REST operations with a JSON body, answered straight on node:http: SvelteKit's request path (Web
  * Request and Response objects, hooks, routing) costs more CPU than a cheap step itself. It takes only
  * the common well-formed request: a body method on an operation's plain path, `Content-Type:
- * application/json` exactly, and a Content-Length within the limit. Everything else (other methods,
+ * application/json` exactly, no Content-Encoding, and a Content-Length within the limit. Everything else (other methods,
  * media types, chunked or oversize bodies, unknown paths) is left untouched, body unread, for
  * SvelteKit's REST route, which answers every error case. Both share routing, procedure calls, JSON
  * parsing and error mapping (operations.ts, results.ts), so their answers are the same.
@@ -74,7 +74,11 @@ export function createNodeFastPath(app: App): NodeFastPath {
 	function operationTaking(request: IncomingMessage, pathname: string): Operation | undefined {
 		const { method, headers } = request;
 		if (!method || !BODY_METHODS.has(method)) return undefined;
-		if (headers['content-type']?.toLowerCase() !== 'application/json' || headers['transfer-encoding'] !== undefined)
+		if (
+			headers['content-type']?.toLowerCase() !== 'application/json' ||
+			headers['transfer-encoding'] !== undefined ||
+			headers['content-encoding'] !== undefined
+		)
 			return undefined;
 		const length = headers['content-length'];
 		if (length === undefined || !/^\d+$/.test(length) || Number(length) > maxBodyBytes) return undefined;

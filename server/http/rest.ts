@@ -17,6 +17,17 @@ function inheritedQueryKey(searchParams: URLSearchParams): string | undefined {
 	return [...searchParams.keys()].find((key) => key in Object.prototype);
 }
 
+/**
+ * RFC 3986 6.2.2.2: a percent-encoded unreserved character is that character, so `/runs/%31` is
+ * `/runs/1`. Neither SvelteKit nor trpc-to-openapi decodes path parameters, which saw "%31".
+ */
+function normalizePercentEncoding(pathname: string): string {
+	return pathname.replace(/%([0-9a-f]{2})/gi, (escape, hex: string) => {
+		const character = String.fromCharCode(parseInt(hex, 16));
+		return /[\w.~-]/.test(character) ? character : escape;
+	});
+}
+
 const toResponse = ({ status, body }: ApiResult) => Response.json(body, { status, headers: statusHeaders(status) });
 
 /** trpc-to-openapi answers tRPC's error envelope; clients get the API's one error shape instead. */
@@ -49,7 +60,9 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 		const ctx = app.contextFor(request);
 		const refused = refusedKey(ctx);
 		if (refused) return toResponse(refused);
-		const { pathname, searchParams } = new URL(request.url);
+		const url = new URL(request.url);
+		const { searchParams } = url;
+		const pathname = normalizePercentEncoding(url.pathname);
 		const matching = operations.filter((operation) => operation.pattern.test(pathname));
 		if (!matching.length) return notFoundResponse(pathname);
 		const methods = [...new Set(matching.map((operation) => operation.method))];
@@ -69,7 +82,7 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 			let unhealthy = false;
 			const response = await createOpenApiFetchHandler({
 				endpoint: REST_BASE_PATH,
-				req: request,
+				req: pathname === url.pathname ? request : new Request(new URL(pathname + url.search, url), request),
 				router: app.router,
 				createContext: () => ctx,
 				onError: logInternalError,
@@ -82,6 +95,13 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 			return response.ok || unhealthy ? response : toApiError(response);
 		}
 
+		const encoding = request.headers.get('content-encoding');
+		if (encoding && encoding.toLowerCase() !== 'identity') {
+			return apiErrorResponse(415, {
+				code: 'UNSUPPORTED_MEDIA_TYPE',
+				message: `Send the body uncompressed: Content-Encoding "${encoding}" is not supported`
+			});
+		}
 		const contentType = request.headers.get('content-type');
 		if (!isJson(contentType)) {
 			return apiErrorResponse(415, {

@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { baseUrl, call, postJson } from './request';
+import { withoutTimings } from './timings';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -91,6 +93,17 @@ describe('REST errors', () => {
 		}
 	});
 
+	it('reads a percent-encoded letter or digit in an API path as itself (RFC 3986)', async () => {
+		expect((await call('/api/v1/h%65alth')).status).toBe(200);
+		// A path parameter too: the test server has no runs, so run 1 is not found, where "%31" was no id at all (400).
+		expect((await call('/api/v1/runs/%31')).status).toBe(404);
+		const input = { input: { raw: 'Subject: Hi\n\nSee you at 10.' } };
+		const plain = await postJson('/api/v1/steps/parse', input);
+		const encoded = await postJson('/api/v1/steps/pars%65', input);
+		expect(encoded.status).toBe(200);
+		expect(withoutTimings(encoded.body)).toEqual(withoutTimings(plain.body));
+	});
+
 	it('400 as JSON for an API path that is not valid percent-encoding', async () => {
 		for (const init of [{}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }]) {
 			const { status, headers, body } = await call('/api/v1/runs/%zz', init);
@@ -165,6 +178,17 @@ describe('REST errors', () => {
 		expect(status).toBe(415);
 		expectApiError(body, 'UNSUPPORTED_MEDIA_TYPE');
 		expect((body as { message: string }).message).toMatch(/not valid UTF-8 \(byte 24\)/);
+	});
+
+	it('415 naming the Content-Encoding of a compressed body, rather than calling its bytes bad UTF-8', async () => {
+		const { status, body } = await call('/api/v1/pipeline', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+			body: new Uint8Array(gzipSync(JSON.stringify({ input: { raw: 'Subject: Hi' } })))
+		});
+		expect(status).toBe(415);
+		expectApiError(body, 'UNSUPPORTED_MEDIA_TYPE');
+		expect((body as { message: string }).message).toMatch(/Content-Encoding "gzip"/);
 	});
 });
 
