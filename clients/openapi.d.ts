@@ -905,7 +905,7 @@ export interface operations {
                         output: {
                             /** @description From header as given, decoded */
                             from: string | null;
-                            /** @description Sender address, lower-case */
+                            /** @description Sender address, lower-case; null when there is none, or it is longer than an address can be */
                             fromAddress: string | null;
                             /** @description Domain of the sender address, lower-case */
                             senderDomain: string | null;

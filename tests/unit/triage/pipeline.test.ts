@@ -60,6 +60,16 @@ describe('triage pipeline', () => {
 		expect(output.entities.map((e) => e.value)).not.toContain('carol@example.org');
 	});
 
+	it('runs to the end for a sender address longer than any address can be, as having none', async () => {
+		for (const from of [`a@${'b'.repeat(260)}.com`, `${'a'.repeat(310)}@example.com`]) {
+			const { output } = await run({ raw: `From: ${from}\nSubject: hi\n\nhello` }, { blocklist: true });
+			expect(output.sender).toEqual({ address: null, domain: null });
+			expect(output.blocklisted).toBe(false);
+		}
+		const { output } = await run({ raw: `From: ${'a'.repeat(64)}@${'b'.repeat(251)}.com\n\nhello` }, { blocklist: true });
+		expect(output.sender.address).toHaveLength(320);
+	});
+
 	it('rejects input without any mail, naming the field', async () => {
 		const error = await run({}).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(InputError);

@@ -84,7 +84,7 @@ export const triage = definePipeline({
 	description:
 		'Inbound-mail triage: parses an email, identifies its language, scores spam, checks the sender blocklist, ' +
 		'routes it to a team queue, extracts entities, scores sentiment, finds similar past mails and decides what to do.',
-	version: '1.0.4',
+	version: '1.0.5',
 	input: emailInputSchema,
 	output: outputSchema,
 	flags,

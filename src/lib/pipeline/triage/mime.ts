@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { htmlToText } from './html-text';
 import { decodeCharset, decodeEncodedWords, decodeTransfer, normalizeCharset } from './mime-decoding';
-import type { EmailInput, ParsedEmail } from './schemas';
+import { type EmailInput, MAX_ADDRESS_CHARS, MAX_DOMAIN_CHARS, type ParsedEmail } from './schemas';
 
 /**
  * A focused MIME parser over the JS string of a message, built for speed: the triage pipeline parses
@@ -233,10 +233,14 @@ const WHITESPACE_TO_SPACE = /\s{2,}|[^\S ]/g;
 /** The text with each run of whitespace as one space, trimmed. */
 const oneLine = (text: string) => text.replace(WHITESPACE_TO_SPACE, ' ').trim();
 
+/** The sender's address, if the From header has one: a longer one than RFC 5321 allows is junk, not a sender. */
 function senderAddress(from: string | null): string | null {
 	if (!from) return null;
-	const address = ANGLE_ADDRESS.exec(from)?.[1] ?? BARE_ADDRESS.exec(from)?.[0];
-	return address ? address.toLowerCase().replace(/\.+$/, '') : null;
+	const found = ANGLE_ADDRESS.exec(from)?.[1] ?? BARE_ADDRESS.exec(from)?.[0];
+	if (!found) return null;
+	const address = found.toLowerCase().replace(/\.+$/, '');
+	const domainChars = address.length - address.lastIndexOf('@') - 1;
+	return address.length <= MAX_ADDRESS_CHARS && domainChars <= MAX_DOMAIN_CHARS ? address : null;
 }
 
 /**

@@ -3,6 +3,11 @@ import { z } from 'zod';
 /** Raw mails far beyond this are not mail any more; the API rejects them earlier (413). */
 export const MAX_RAW_CHARS = 10_000_000;
 
+/** No domain is longer (RFC 1035): the steps reading a sender domain refuse longer ones. */
+export const MAX_DOMAIN_CHARS = 255;
+/** A local part of 64 characters, "@" and the longest domain (RFC 5321). */
+export const MAX_ADDRESS_CHARS = 64 + 1 + MAX_DOMAIN_CHARS;
+
 /**
  * Strict: a misspelt field ("text" for "body") would otherwise be dropped, and the mail triaged without
  * it. Blank text is no mail either (an empty one scored 89% spam).
@@ -27,8 +32,12 @@ export type EmailInput = z.input<typeof emailInputSchema>;
 
 export const parsedEmailSchema = z.object({
 	from: z.string().nullable().describe('From header as given, decoded'),
-	fromAddress: z.string().nullable().describe('Sender address, lower-case'),
-	senderDomain: z.string().nullable().describe('Domain of the sender address, lower-case'),
+	fromAddress: z
+		.string()
+		.max(MAX_ADDRESS_CHARS)
+		.nullable()
+		.describe('Sender address, lower-case; null when there is none, or it is longer than an address can be'),
+	senderDomain: z.string().max(MAX_DOMAIN_CHARS).nullable().describe('Domain of the sender address, lower-case'),
 	to: z.string().nullable(),
 	subject: z.string().describe('Subject, decoded'),
 	cleanSubject: z.string().describe('Subject without mailing-list tags such as "[SAtalk]"'),

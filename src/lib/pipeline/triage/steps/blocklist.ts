@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineStep, display } from '../../kit';
 import { ARTIFACT_FILES, loadedModel, readArtifact } from '../artifacts';
 import { BLOOM_FORMAT, type BloomArtifact, BloomSet } from '../models/bloom';
+import { MAX_DOMAIN_CHARS } from '../schemas';
 import { isSharedMailboxDomain } from '../shared-mailboxes';
 
 const filter = loadedModel('blocklist', async () =>
@@ -16,7 +17,11 @@ export const blocklist = defineStep({
 	description:
 		'Checks the sender domain against a Bloom filter of domains that sent only spam in the training mail. A shared mailbox provider (gmail.com, msn.com, ...) is never listed: its users are strangers to each other.',
 	input: z.object({
-		senderDomain: z.string().max(255).nullable().describe('Domain of the sender address, e.g. "example.com"; null when unknown')
+		senderDomain: z
+			.string()
+			.max(MAX_DOMAIN_CHARS)
+			.nullable()
+			.describe('Domain of the sender address, e.g. "example.com"; null when unknown')
 	}),
 	output: z.object({
 		listed: z.boolean().describe('The domain is (probably) on the blocklist; false for no domain or a shared mailbox provider')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineStep, display } from '../../kit';
+import { MAX_ADDRESS_CHARS } from '../schemas';
 
 /** The CRM endpoint comes from the environment only: a request can never point the server elsewhere. */
 const URL_ENV = 'CONVINCE_ENRICH_URL';
@@ -64,7 +65,7 @@ export const enrich = defineStep({
 	name: 'enrich',
 	description: `Looks the sender up in the CRM at ${URL_ENV} (GET ?email=...): one retry on network errors, timeouts and 5xx; failures are reported, never thrown.`,
 	input: z.object({
-		address: z.string().max(320).nullable().describe('Sender e-mail address; nothing is looked up when null'),
+		address: z.string().max(MAX_ADDRESS_CHARS).nullable().describe('Sender e-mail address; nothing is looked up when null'),
 		timeoutMs: z.number().int().min(50).max(10_000).default(1_500).describe('Timeout of one attempt in milliseconds')
 	}),
 	output: enrichOutputSchema,
