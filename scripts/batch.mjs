@@ -45,6 +45,9 @@ const options = {
 	help: { type: 'boolean', short: 'h' }
 };
 
+/** Signals closer together than this are one Ctrl-C (see main). */
+const REPEATED_SIGNAL_MS = 500;
+
 /** @param {import('../db/schema.ts').Run} run @param {string | undefined} reportDir */
 function printSummary(run, reportDir) {
 	const rate = run.durationMs > 0 ? (run.itemsDone / run.durationMs) * 1000 : 0;
@@ -88,9 +91,15 @@ async function main() {
 			`--resume keeps the run's own ${kept.map((option) => `--${option}`).join(', ')}: give only --concurrency and --json with it`
 		);
 	const controller = new AbortController();
-	let signals = 0;
+	let stoppingSince = 0;
 	const stop = () => {
-		if (++signals > 1) process.exit(130);
+		// Ctrl-C in a terminal reaches this process twice at once: from the terminal (to the whole process
+		// group) and forwarded by npm. Only a later signal is the user's "Ctrl-C again".
+		if (stoppingSince) {
+			if (performance.now() - stoppingSince > REPEATED_SIGNAL_MS) process.exit(130);
+			return;
+		}
+		stoppingSince = performance.now();
 		process.stderr.write('\nStopping after the running items finish (Ctrl-C again to quit now)...\n');
 		controller.abort();
 	};

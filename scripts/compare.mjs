@@ -11,7 +11,7 @@ import { changedItems } from '../db/queries/items.ts';
 import { formatNumber } from '../server/batch/report.ts';
 import { datasetItems } from '../src/lib/ui/run-dataset.ts';
 
-const HELP = `Usage: npm run compare -- <run A> <run B> [--fail-on-regression <metric>[:tolerance]] [--why] [--json]
+const HELP = `Usage: npm run compare -- <run A> <run B> [--fail-on-regression <metric>[:tolerance] ...] [--why] [--json]
 
 Compares run B against baseline run A (ids from npm run batch or /runs): metric deltas, flag, code,
 pipeline and dataset differences, and every item whose outcome changed (right to wrong, wrong to
@@ -19,8 +19,10 @@ right, other changes: output or error), with both outputs.
 
 Options:
   --fail-on-regression <metric>[:tolerance]
-                 exit 1 when B is worse than A on <metric> by more than tolerance (default 0);
-                 "worse" follows the metric's direction (a rise for latencies and error rates)
+                 exit 1 when B is worse than A on <metric> by more than tolerance; without one,
+                 when the comparison calls it "worse" (any drop of a quality metric; a timing
+                 beyond its run-to-run noise). "Worse" follows the metric's direction (a rise for
+                 latencies and error rates). Repeat it to gate on several metrics
   --why          also find the step behind the changes: re-runs the first ${DEFAULT_EXPLAINED_CHANGES} changed items
                  under both runs' flags with the code of this checkout, and counts them by the first
                  step whose output differs
@@ -103,7 +105,7 @@ async function main() {
 	const { values: args, positionals } = parseArgs({
 		allowPositionals: true,
 		options: {
-			'fail-on-regression': { type: 'string' },
+			'fail-on-regression': { type: 'string', multiple: true },
 			why: { type: 'boolean' },
 			json: { type: 'boolean' },
 			help: { type: 'boolean', short: 'h' }
@@ -122,30 +124,32 @@ async function main() {
 		if (!run) throw new UsageError(`run ${id} not found in ${db.$client.name} (CONVINCE_DB)`);
 		return run;
 	});
-	const gateText = args['fail-on-regression'];
-	let gate;
-	try {
-		gate = gateText === undefined ? undefined : parseRegressionGate(gateText);
-	} catch (error) {
-		throw new UsageError(`--fail-on-regression: ${/** @type {Error} */ (error).message}`);
-	}
+	const gates = (args['fail-on-regression'] ?? []).map((text) => {
+		try {
+			return parseRegressionGate(text);
+		} catch (error) {
+			throw new UsageError(`--fail-on-regression: ${/** @type {Error} */ (error).message}`);
+		}
+	});
 	// Interrupted, failed or running runs have no metrics yet: say how to get them, not "regression".
-	const unfinished = gate && [a, b].find((run) => run.status !== 'done');
+	const unfinished = gates.length > 0 && [a, b].find((run) => run.status !== 'done');
 	if (unfinished) {
 		const then = unfinished.status === 'running' ? 'wait for it' : `npm run batch -- --resume ${unfinished.id}`;
 		throw new Error(`run ${unfinished.id} is ${unfinished.status}: no metrics to gate on until it is done (${then})`);
 	}
 	const comparison = compareRuns(db, a, b, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
-	const gated = comparison.metrics.find((m) => m.name === gate?.metric);
-	if (gate && !gated)
-		throw new UsageError(
-			`--fail-on-regression: unknown metric "${gate.metric}" (runs have: ${comparison.metrics.map((m) => m.name).join(', ')})`
-		);
-	if (gated?.higherIsBetter === null)
-		throw new UsageError(`--fail-on-regression: ${gated.name} is a count, neither direction of which is a regression`);
-	if (gate && !comparison.provenance.sameDataset)
+	for (const gate of gates) {
+		const gated = comparison.metrics.find((m) => m.name === gate.metric);
+		if (!gated)
+			throw new UsageError(
+				`--fail-on-regression: unknown metric "${gate.metric}" (runs have: ${comparison.metrics.map((m) => m.name).join(', ')})`
+			);
+		if (gated.higherIsBetter === null)
+			throw new UsageError(`--fail-on-regression: ${gated.name} is a count, neither direction of which is a regression`);
+	}
+	if (gates.length && !comparison.provenance.sameDataset)
 		console.error('note: the runs cover different dataset items, so their metrics are not measured on the same items');
-	const regression = gate ? checkRegression(comparison, gate) : null;
+	const regressions = gates.flatMap((gate) => checkRegression(comparison, gate) ?? []);
 	const changed = args.why ? changedItems(db, a.id, b.id, { offset: 0, limit: DEFAULT_EXPLAINED_CHANGES }) : [];
 	const why = args.why
 		? await explainChanges(
@@ -154,13 +158,15 @@ async function main() {
 				changed.map((item) => item.itemId)
 			)
 		: undefined;
-	if (args.json) console.log(JSON.stringify({ ...comparison, regression, ...(why && { why }) }));
+	if (args.json) console.log(JSON.stringify({ ...comparison, regressions, ...(why && { why }) }));
 	else {
 		printComparison(comparison);
 		if (why) printWhy(why, comparison.provenance);
 	}
-	if (regression) console.error(`REGRESSION: ${regression}`);
-	return regression ? 1 : 0;
+	for (const regression of regressions) console.error(`REGRESSION: ${regression}`);
+	// A gate that passes says so: a CI log then shows what was checked.
+	if (gates.length && !regressions.length) console.error(`no regression: ${gates.map((gate) => gate.metric).join(', ')}`);
+	return regressions.length ? 1 : 0;
 }
 
 // A reader that stops early (`| head`) closes the pipe: not an error of the comparison.

@@ -1,10 +1,20 @@
+import { parseArgs } from 'node:util';
 import { tasks } from './lib/tasks.mjs';
 
-if (process.argv.includes('--help')) {
-	console.log('Usage: npm run tasks [-- --json]\nLists every task of the project, what it does and what it needs first.');
+const HELP = 'Usage: npm run tasks [-- --json]\nLists every task of the project, what it does and what it needs first.';
+
+let args;
+try {
+	({ values: args } = parseArgs({ options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+} catch (error) {
+	console.error(`${/** @type {Error} */ (error).message}\n${HELP}`);
+	process.exit(2);
+}
+if (args.help) {
+	console.log(HELP);
 	process.exit(0);
 }
-if (process.argv.includes('--json')) {
+if (args.json) {
 	console.log(JSON.stringify(tasks, null, 2));
 } else {
 	const width = Math.max(...tasks.map((t) => t.name.length));

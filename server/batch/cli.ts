@@ -25,7 +25,10 @@ export function parseFlagArgs(pairs: string[] = []): Record<string, unknown> {
 		} catch {
 			// Plain text, e.g. --flag engine=bm25.
 		}
-		flags[pair.slice(0, at)] = value;
+		const key = pair.slice(0, at);
+		// The last would quietly win: a command line assembled by a script can hold a stale one.
+		if (Object.hasOwn(flags, key)) throw new UsageError(`--flag ${key} is given twice`);
+		flags[key] = value;
 	}
 	return flags;
 }

@@ -91,17 +91,22 @@ export type Comparison = ReturnType<typeof compareRuns>;
 
 export interface RegressionGate {
 	metric: string;
-	/** The largest drop (a rise, for lower-is-better metrics) that still passes. */
-	tolerance: number;
+	/**
+	 * The largest drop (a rise, for lower-is-better metrics) that still passes. Absent: the metric's
+	 * run-to-run noise, as its verdict has it (none for quality metrics), so a gate never fails on a
+	 * change the comparison calls "same".
+	 */
+	tolerance?: number;
 }
 
 /** `spam.f1` or `spam.f1:0.01`. */
 export function parseRegressionGate(text: string): RegressionGate {
 	const at = text.lastIndexOf(':');
-	const metric = at > 0 ? text.slice(0, at) : text;
-	const toleranceText = at > 0 ? text.slice(at + 1) : '0';
+	if (at <= 0) return { metric: text };
+	const metric = text.slice(0, at);
+	const toleranceText = text.slice(at + 1);
 	const tolerance = toleranceText.trim() ? Number(toleranceText) : NaN;
-	if (!metric || !Number.isFinite(tolerance) || tolerance < 0)
+	if (!Number.isFinite(tolerance) || tolerance < 0)
 		throw new RangeError(`expected <metric>[:tolerance] with tolerance >= 0, got "${text}"`);
 	return { metric, tolerance };
 }
@@ -111,8 +116,10 @@ export function checkRegression(comparison: Comparison, gate: RegressionGate): s
 	const delta = comparison.metrics.find((metric) => metric.name === gate.metric);
 	if (!delta || delta.delta === null) return `metric "${gate.metric}" is not in both runs`;
 	const drop = delta.higherIsBetter === false ? delta.delta : -delta.delta;
-	if (drop <= gate.tolerance) return null;
-	return `${gate.metric} regressed from ${delta.a} to ${delta.b} (worse by ${drop.toPrecision(3)}, tolerance ${gate.tolerance})`;
+	const passes = gate.tolerance === undefined ? delta.verdict !== 'worse' : drop <= gate.tolerance;
+	if (passes) return null;
+	const allowed = gate.tolerance === undefined ? 'beyond its run-to-run noise' : `tolerance ${gate.tolerance}`;
+	return `${gate.metric} regressed from ${delta.a} to ${delta.b} (worse by ${drop.toPrecision(3)}, ${allowed})`;
 }
 
 /** Top-level fields of two outputs whose values differ, to point at what changed in a long output. */

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { Db } from '../../db/client';
 import {
 	type EncodedRunItem,
@@ -126,7 +126,20 @@ function resolveBatchFlags(pipeline: AnyPipeline, flags: Record<string, unknown>
 	}
 }
 
+/** More workers than this per core only share the cores, each holding its own models (~150 MB). */
+const MAX_WORKERS_PER_CORE = 4;
+
+/** Refuses a pool that would only crowd the machine (64 workers on 2 cores took 7 GB and a minute for 20 items). */
+function checkConcurrency(concurrency: number | undefined): void {
+	const most = MAX_WORKERS_PER_CORE * availableParallelism();
+	if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= most))
+		throw new BatchArgumentError(
+			`--concurrency must be an integer from 1 to ${most} (${MAX_WORKERS_PER_CORE} per core: more workers only share the cores, each with its own models in memory)`
+		);
+}
+
 export async function startBatch(options: StartOptions): Promise<BatchOutcome> {
+	checkConcurrency(options.concurrency);
 	if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit > 0))
 		throw new BatchArgumentError('--limit must be a positive integer');
 	const pipeline = await asBatchArguments(() => loadPipeline(options.pipeline ?? defaultPipelineName(), options.registry));
@@ -161,6 +174,7 @@ export async function startBatch(options: StartOptions): Promise<BatchOutcome> {
 
 /** Finishes an interrupted run: items already stored are skipped, never redone or duplicated. */
 export async function resumeBatch(options: ResumeOptions): Promise<BatchOutcome> {
+	checkConcurrency(options.concurrency);
 	const { db, runId } = options;
 	const run = getRun(db, runId);
 	if (!run) throw new BatchArgumentError(`run ${runId} not found`);
@@ -241,10 +255,15 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 				run.id,
 				session.pipeline.steps.map((step) => step.name)
 			);
-	const heartbeat = setInterval(() => updateRun(db, run.id, { heartbeatAt: new Date() }), HEARTBEAT_MS);
+	const started = performance.now();
+	// The time spent so far goes with each heartbeat: a killed session's time counts in the run's duration
+	// (and its rate), not only that of the sessions that ended on their own.
+	const heartbeat = setInterval(
+		() => updateRun(db, run.id, { heartbeatAt: new Date(), durationMs: run.durationMs + (performance.now() - started) }),
+		HEARTBEAT_MS
+	);
 	heartbeat.unref();
 
-	const started = performance.now();
 	const problems = new Map(run.datasetProblems.map((problem) => [problem.line, problem]));
 	const counters = { done: finished.size, errors: run.itemsErrors, problemLines: 0, sessionItems: 0 };
 	const inFlight = new Set<Promise<void>>();

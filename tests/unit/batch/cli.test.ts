@@ -147,15 +147,42 @@ describe('npm run batch', () => {
 		expect(run?.itemsDone).toBeLessThan(30_000);
 	});
 
+	it('marks the run interrupted on Ctrl-C in a terminal, which signals npm and the batch at once', async () => {
+		const npm = spawn('npm', ['run', 'batch', '--', '--dataset', dataset, '--name', 'npm-ctrl-c'], {
+			cwd: root,
+			env,
+			stdio: 'ignore',
+			// Its own process group, as a terminal's foreground job: the signal below goes to every process in it.
+			// Not --silent, as a user types it: npm then passes the signal on too.
+			detached: true
+		});
+		children.push(npm);
+		const runId = await runReaching('npm-ctrl-c', 500);
+		process.kill(-(npm.pid ?? 0), 'SIGINT');
+		expect(await exited(npm)).toBe(130);
+		const run = getRunIn(env.CONVINCE_DB, runId);
+		expect(run?.status).toBe('interrupted');
+		expect(run?.itemsDone).toBeLessThan(30_000);
+	});
+
 	it('names the bad option and exits 2 on usage errors', async () => {
+		expect(await cli('tasks', ['--bogus'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--bogus'/) });
 		expect(await cli('batch', [])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--dataset/) });
 		expect(await cli('batch', ['--dataset', dataset, '--concurrency', 'zero'])).toMatchObject({
 			code: 2,
 			stderr: expect.stringMatching(/--concurrency must be a positive integer/)
 		});
+		expect(await cli('batch', ['--dataset', dataset, '--concurrency', '500'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/--concurrency must be an integer from 1 to \d+ \(4 per core/)
+		});
 		expect(await cli('batch', ['--dataset', dataset, '--flag', 'threshold'])).toMatchObject({
 			code: 2,
 			stderr: expect.stringMatching(/key=value/)
+		});
+		expect(await cli('batch', ['--dataset', dataset, '--flag', 'threshold=2', '--flag', 'threshold=3'])).toMatchObject({
+			code: 2,
+			stderr: expect.stringMatching(/--flag threshold is given twice/)
 		});
 		expect(await cli('batch', ['--dataset', dataset, '--flag', 'nope=1'])).toMatchObject({
 			code: 2,
@@ -249,7 +276,23 @@ describe('npm run compare', () => {
 			code: 1,
 			stderr: expect.stringMatching(/REGRESSION: accuracy regressed from 1 to 0.5/)
 		});
-		expect((await cli('compare', [String(a), String(b), '--fail-on-regression', 'accuracy:0.6'])).code).toBe(0);
+		expect(await cli('compare', [String(a), String(b), '--fail-on-regression', 'accuracy:0.6'])).toMatchObject({
+			code: 0,
+			stderr: expect.stringMatching(/no regression: accuracy\n/)
+		});
+		// Every gate counts, not the last one given.
+		const both = await cli('compare', [
+			String(a),
+			String(b),
+			'--fail-on-regression',
+			'accuracy',
+			'--fail-on-regression',
+			'errorRate',
+			'--json'
+		]);
+		expect(both.code).toBe(1);
+		expect(both.stderr).toMatch(/REGRESSION: accuracy regressed from 1 to 0.5/);
+		expect(JSON.parse(both.stdout).regressions).toEqual([expect.stringMatching(/^accuracy regressed/)]);
 		expect((await cli('compare', [String(b), String(a), '--fail-on-regression', 'accuracy'])).code).toBe(0);
 		expect(await cli('compare', [String(a), String(b), '--fail-on-regression', 'nope'])).toMatchObject({
 			code: 2,

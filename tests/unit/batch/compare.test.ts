@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../db/client';
 import { createRun } from '../../../db/queries/runs';
-import { compareRuns } from '../../../server/batch/compare';
+import { checkRegression, compareRuns, parseRegressionGate } from '../../../server/batch/compare';
 import { newRun } from '../db/fixtures';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-compare-'));
@@ -59,6 +59,18 @@ describe('compareRuns', () => {
 		});
 		expect(metrics.find((metric) => metric.name === 'latency.count.p95')?.description).toBe(
 			'Milliseconds one step took per item, at the 95th percentile'
+		);
+
+		// A gate without a tolerance fails where the verdict is "worse", so never on what it calls "same".
+		const comparison = compareRuns(db, a, b, { offset: 0, limit: 10 });
+		const gate = (text: string) => checkRegression(comparison, parseRegressionGate(text));
+		expect(gate('duration.p50')).toBeNull();
+		expect(gate('duration.p50:0')).toMatch(/duration\.p50 regressed from 1\.49 to 1\.57 \(worse by 0\.0800, tolerance 0\)/);
+		expect(gate('latency.count.p95')).toMatch(/regressed from 0\.5 to 0\.9 \(worse by 0\.400, beyond its run-to-run noise\)/);
+		expect(gate('errorRate')).toMatch(/regressed/);
+		expect(gate('accuracy')).toBeNull();
+		expect(checkRegression(compareRuns(db, b, a, { offset: 0, limit: 10 }), parseRegressionGate('accuracy'))).toMatch(
+			/accuracy regressed from 0\.975 to 0\.97 \(worse by 0\.00500, beyond its run-to-run noise\)/
 		);
 		db.$client.close();
 	});
