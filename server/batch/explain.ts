@@ -61,9 +61,15 @@ async function rerun(pipelines: [AnyPipeline, AnyPipeline], a: Run, b: Run, item
 	return { runA, runB, firstDifference: index === null ? null : { index, step: (runA.trace[index] ?? runB.trace[index]).step } };
 }
 
+/**
+ * The code explanations run: this module's, as the checkout was when it loaded (at the server's start;
+ * under vite dev, at its last reload). The checkout can move on under a running server, whose code does not.
+ */
+const runningCode = codeVersion();
+
 /** Whether the code running now is each run's recorded commit (explanations re-run the code of now). */
 function codeMatch(a: Run, b: Run) {
-	const current = codeVersion();
+	const current = runningCode;
 	const sameAs = (run: Run) =>
 		current.commit !== 'unknown' && current.commit === run.gitCommit && !current.dirty && !run.gitDirty;
 	return { current, matchesA: sameAs(a), matchesB: sameAs(b) };

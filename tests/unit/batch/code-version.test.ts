@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { codeVersion } from '../../../server/batch/code-version';
 
 describe('codeVersion', () => {
-	it('counts changed and new code as uncommitted, and datasets saved beside it not', () => {
+	it('counts changed and new code as uncommitted, and datasets, tests and documents beside it not', () => {
 		const repo = mkdtempSync(path.join(tmpdir(), 'convince-code-'));
 		const git = (...args: string[]) =>
 			execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, stdio: 'ignore' });
@@ -19,6 +19,11 @@ describe('codeVersion', () => {
 		writeFileSync(path.join(repo, 'my-sample.jsonl'), '{"id":"a","input":{}}\n');
 		mkdirSync(path.join(repo, 'samples'));
 		writeFileSync(path.join(repo, 'samples', 'more.csv'), 'id,text\n');
+		expect(codeVersion(repo).dirty).toBe(false);
+
+		mkdirSync(path.join(repo, 'tests'));
+		writeFileSync(path.join(repo, 'tests', 'step.test.ts'), 'it.todo("x");\n');
+		writeFileSync(path.join(repo, 'NOTES.md'), '# notes\n');
 		expect(codeVersion(repo).dirty).toBe(false);
 
 		writeFileSync(path.join(repo, 'samples', 'new-step.ts'), 'export const y = 2;\n');
