@@ -45,5 +45,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 			return new Response(null, { status: 303, headers: { location, connection: 'close' } });
 		redirect(303, location);
 	}
-	return settleUnreadBody(event.request, await resolve(event), maxBodyBytes);
+	const response = await resolve(event);
+	const status = event.locals.pageStatus;
+	// Data requests keep their 200: the client reads the error from the data, as the page shows it.
+	const answered =
+		status && response.status === 200 && !event.isDataRequest
+			? new Response(response.body, { status, headers: response.headers })
+			: response;
+	return settleUnreadBody(event.request, answered, maxBodyBytes);
 };

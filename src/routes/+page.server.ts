@@ -7,7 +7,8 @@ import {
 	attempt,
 	failureStatus,
 	pageCaller,
-	pageManifest
+	pageManifest,
+	withLinkStatus
 } from '$lib/ui/calls.server';
 import { fieldsOf, readFields, submittedControls } from '$lib/ui/fields';
 import { pickerParams, readFlagParams, readSource, shareableLink, withParams } from '$lib/ui/links';
@@ -32,7 +33,7 @@ async function loadPicker(caller: PageCaller, params: URLSearchParams, sourceDat
 	return { datasets, browse, query, filters, result };
 }
 
-export const load = (async ({ url }) => {
+export const load = (async ({ url, locals }) => {
 	const caller = pageCaller();
 	const manifest = await caller.pipeline.manifest();
 	const linkIssues: Issue[] = [];
@@ -54,7 +55,7 @@ export const load = (async ({ url }) => {
 		outcome = await attempt('pipeline.run', () => caller.pipeline.run({ input, flags, debug: true }));
 	}
 	const ran = outcome?.ok ? outcome.value : undefined;
-	return {
+	return withLinkStatus(locals, {
 		manifest: pageManifest(manifest),
 		flags,
 		picker,
@@ -66,7 +67,7 @@ export const load = (async ({ url }) => {
 			(linkIssues.length ? linkError(linkIssues) : undefined),
 		run: ran,
 		shareLink: resolved && ran ? shareableLink('/', resolved.source, { flags: ran.flags }) : undefined
-	};
+	});
 }) satisfies PageServerLoad;
 
 function linkError(issues: Issue[]): PageError {

@@ -122,6 +122,18 @@ describe('run page', () => {
 		await watched.page.context().close();
 	});
 
+	it('keeps the flags of a shared link when an example is opened from it', async () => {
+		expect(shared.link).toMatch(/&flags=/);
+		const flags = new URL(shared.link, baseUrl).searchParams.get('flags');
+		const watched = await watchedPage(chromium);
+		await watched.page.goto(`${baseUrl}${shared.link}`);
+		const examples = await watched.page.locator('.examples a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+		expect(examples.length).toBeGreaterThan(0);
+		for (const href of examples) expect(new URL(href ?? '', baseUrl).searchParams.get('flags')).toBe(flags);
+		await expectClean(watched);
+		await watched.page.context().close();
+	});
+
 	it('shows hostile email content as text and runs none of it', async () => {
 		const watched = await watchedPage(chromium);
 		const { page } = watched;

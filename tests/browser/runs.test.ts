@@ -273,12 +273,13 @@ describe('/runs/<id>', () => {
 		await link.click();
 		await page.locator('[data-testid=summary]').waitFor();
 		await screenshot(page, 'runs-item-debug');
-		// Any other file outside the project stays closed to links.
+		await expectClean(watched);
+		// Any other file outside the project stays closed to links: a 404 (which the console reports), saying why.
 		const elsewhere = path.join(scratch, 'elsewhere.jsonl');
 		writeFileSync(elsewhere, readFileSync(dataset));
-		await page.goto(`${server.baseUrl}/?dataset=${encodeURIComponent(elsewhere)}&id=x`);
+		const refused = await page.goto(`${server.baseUrl}/?dataset=${encodeURIComponent(elsewhere)}&id=x`);
+		expect(refused?.status()).toBe(404);
 		expect(await page.getByText('is outside the project folder').count()).toBeGreaterThan(0);
-		await expectClean(watched);
 		await page.context().close();
 	});
 

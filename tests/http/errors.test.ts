@@ -238,6 +238,25 @@ describe('tRPC errors', () => {
 	});
 });
 
+describe('pages of broken links', () => {
+	it('answer with the status of what is wrong, and still say it beside the form', async () => {
+		const examples = (await call('/api/v1/manifest')).body as { examples: unknown[] };
+		for (const [path, status] of [
+			['/', 200],
+			[`/?example=${examples.examples.length}`, 404],
+			['/?example=0&flags={oops', 400],
+			['/steps/parse?example=999', 400],
+			['/compare?example=0&a={"nope":1}&b={}', 400]
+		] as const) {
+			const response = await fetch(new URL(path, baseUrl));
+			expect(response.status, path).toBe(status);
+			expect(await response.text(), path).toMatch(/<form/);
+		}
+		// The client's data request reads the error from the data: it stays 200.
+		expect((await fetch(new URL(`/__data.json?example=${examples.examples.length}`, baseUrl))).status).toBe(200);
+	});
+});
+
 describe('the server after all this', () => {
 	it('is still healthy', async () => {
 		const { status, body } = await call('/api/v1/health');

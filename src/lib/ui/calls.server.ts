@@ -69,6 +69,16 @@ export function failureStatus(error: PageError): number {
 	return { input: 400, notFound: 404, step: 422, server: 500 }[error.kind];
 }
 
+/**
+ * Gives the page of a broken link (bad parameters, an unknown example, sample or saved input) the status
+ * of its error, as the API would answer: the page still says what is wrong beside the form, and link
+ * checkers and scripts see the 400 or 404. A run that failed at a step is a result, shown with 200.
+ */
+export function withLinkStatus<T extends { error?: PageError }>(locals: App.Locals, data: T): T {
+	if (data.error && data.error.kind !== 'step') locals.pageStatus = failureStatus(data.error);
+	return data;
+}
+
 /** Runs a call, keeping its failure as data instead of an exception. */
 export async function attempt<T>(path: string, call: () => Promise<T>): Promise<Outcome<T>> {
 	try {

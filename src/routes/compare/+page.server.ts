@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
-import type { Issue } from '$lib/pipeline';
-import { type PageCaller, type PageError, attempt, pageCaller, pageManifest } from '$lib/ui/calls.server';
+import { type Issue, InputError, resolveFlags } from '$lib/pipeline';
+import { registeredPipeline } from '$server/pipeline';
+import { type PageCaller, type PageError, attempt, pageCaller, pageManifest, withLinkStatus } from '$lib/ui/calls.server';
 import { canonicalJson, compareTraces } from '$lib/ui/diff';
 import { fieldsOf, readFields, submittedControls } from '$lib/ui/fields';
 import { linkTo, readFlagParams, readSource } from '$lib/ui/links';
@@ -8,6 +9,25 @@ import { resolveSource } from '$lib/ui/sources.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const SIDES = ['a', 'b'] as const;
+
+/**
+ * Both sides' flags with the defaults filled in, or the issues of those the pipeline refuses, placed
+ * beside their side's fields (`a.spamThreshold`): a run refused for its flags has nothing to compare.
+ */
+function resolveSides(pipelineName: string, flags: Record<string, Record<string, unknown>>) {
+	const pipeline = registeredPipeline(pipelineName);
+	const resolved: Record<string, Record<string, unknown>> = {};
+	const issues: Issue[] = [];
+	for (const side of SIDES) {
+		try {
+			resolved[side] = pipeline ? resolveFlags(pipeline, flags[side]) : flags[side];
+		} catch (error) {
+			if (!(error instanceof InputError)) throw error;
+			issues.push(...error.issues.map((issue) => ({ ...issue, path: [side, ...issue.path.slice(1)] })));
+		}
+	}
+	return { resolved, issues };
+}
 
 async function runBoth(caller: PageCaller, input: unknown, flags: Record<string, Record<string, unknown>>) {
 	const [a, b] = await Promise.all(
@@ -17,7 +37,9 @@ async function runBoth(caller: PageCaller, input: unknown, flags: Record<string,
 }
 
 /** `/compare?<source>&a=<flags JSON>&b=<flags JSON>`: the same input under two flag sets, step by step. */
-export const load = (async ({ url }) => {
+export const load = (async ({ url, locals }) => withLinkStatus(locals, await compare(url))) satisfies PageServerLoad;
+
+async function compare(url: URL) {
 	const caller = pageCaller();
 	const manifest = await caller.pipeline.manifest();
 	const linkIssues: Issue[] = [];
@@ -32,6 +54,10 @@ export const load = (async ({ url }) => {
 	if (!source) return { ...base, error: undefined };
 	const resolved = await resolveSource(caller, manifest, source);
 	if (!resolved.ok) return { ...base, error: resolved.error };
+	const sides = resolveSides(manifest.name, flags);
+	const withSource = { ...base, source: resolved.value, flags: { ...flags, ...sides.resolved } };
+	if (sides.issues.length)
+		return { ...withSource, error: { kind: 'input', message: 'Some flags need fixing.', issues: sides.issues } as PageError };
 
 	const runs = await runBoth(caller, resolved.value.input, flags);
 	const traceOf = (side: 'a' | 'b') => {
@@ -44,8 +70,8 @@ export const load = (async ({ url }) => {
 		traceOf('b')
 	);
 	const outputsDiffer = runs.a.ok && runs.b.ok ? canonicalJson(runs.a.value.output) !== canonicalJson(runs.b.value.output) : true;
-	return { ...base, source: resolved.value, runs, comparison: { ...steps, outputsDiffer }, error: undefined };
-}) satisfies PageServerLoad;
+	return { ...withSource, runs, comparison: { ...steps, outputsDiffer }, error: undefined };
+}
 
 export const actions = {
 	/** Reads both flag sets and redirects to the link of the comparison, whose load runs it. */

@@ -21,7 +21,8 @@ const html = (component: unknown, props: Record<string, unknown>) =>
 	render(component as Component<Record<string, unknown>>, { props })
 		.body.replace(/<!--[^]*?-->/g, '')
 		.replace(/ ?\bsvelte-[a-z0-9]+\b/g, '')
-		.replace(/ class=""/g, '');
+		.replace(/ class=""/g, '')
+		.replace(/class=" /g, 'class="');
 
 describe('untrusted text', () => {
 	it('is escaped everywhere a value can appear: tree keys and values, spans, tables, summaries', async () => {
@@ -34,6 +35,30 @@ describe('untrusted text', () => {
 		expect(markup).not.toMatch(/<script>alert|<img src=x|<svg onload/);
 		expect(markup).toContain('&lt;script>alert(1)&lt;/script>');
 		expect(markup).toContain('&lt;img src=x onerror=alert(2)>');
+	});
+});
+
+describe('text that hides what it says', () => {
+	it('shows direction controls, zero-width and control characters as code points, wherever a value appears', async () => {
+		const spoofed = 'Invoice \u202Efdp.exe, V\u00ADiagra, a\u200Bb, bell\u0007';
+		const run = await runPipeline(wordcount, { text: spoofed, title: spoofed }, { debug: true });
+		const markup = [
+			html(JsonTree, { value: { spoofed, long: spoofed.repeat(20) }, open: true }),
+			html(RunResult, { manifest: wordcountManifest, output: run.output, trace: run.trace, label: { long: spoofed } })
+		].join('\n');
+		for (const hidden of ['\u202E', '\u00AD', '\u200B', '\u0007']) expect(markup).not.toContain(hidden);
+		for (const [code, name] of [
+			['U+202E', 'right-to-left override'],
+			['U+00AD', 'soft hyphen'],
+			['U+200B', 'zero-width space'],
+			['U+0007', 'control character']
+		])
+			expect(markup).toContain(`<span class="invisible" title="${name}">${code}</span>`);
+	});
+
+	it('escapes quotes and line ends inside a string, as JSON does, so the string ends where it seems to', () => {
+		const markup = html(JsonTree, { value: { from: '"Quoted Printable" <qp@example.com>\n' }, open: true });
+		expect(markup).toContain('"\\"Quoted Printable\\" &lt;qp@example.com>\\n"');
 	});
 });
 

@@ -52,7 +52,10 @@ describe('runs pages', () => {
 describe('run page', () => {
 	it('runs the sample a link names, with the flags it names, through the API key-protected caller', async () => {
 		const { load } = await runPage();
-		const data = await load({ url: at(`/?dataset=${DATASET}&id=fox&flags=${encodeURIComponent('{"threshold":20}')}`) } as Event);
+		const data = await load({
+			locals: {},
+			url: at(`/?dataset=${DATASET}&id=fox&flags=${encodeURIComponent('{"threshold":20}')}`)
+		} as Event);
 		expect(data.error).toBeUndefined();
 		// The title counts too: "The fox" + nine words.
 		expect(data.run?.output).toEqual({ words: 11, distinct: 8, long: false });
@@ -66,11 +69,11 @@ describe('run page', () => {
 
 	it('lists the dataset with label filters and search, skipping unreadable lines', async () => {
 		const { load } = await runPage();
-		const all = await load({ url: at('/') } as Event);
+		const all = await load({ locals: {}, url: at('/') } as Event);
 		expect(all.picker.datasets).toEqual([DATASET]);
 		const result = all.picker.result?.ok ? all.picker.result.value : undefined;
 		expect(result).toMatchObject({ total: 5, size: 5, problems: 1, facets: [{ field: 'long', values: [true, false] }] });
-		const filtered = await load({ url: at('/?q=ROSE&label.long=true') } as Event);
+		const filtered = await load({ locals: {}, url: at('/?q=ROSE&label.long=true') } as Event);
 		expect(filtered.picker.result?.ok && filtered.picker.result.value.items.map((i) => [i.id, i.title])).toEqual([
 			['rose', 'Rose']
 		]);
@@ -79,16 +82,17 @@ describe('run page', () => {
 
 	it('explains a broken link, bad flags and a missing sample instead of failing', async () => {
 		const { load } = await runPage();
-		const badJson = await load({ url: at(`/?dataset=${DATASET}&id=fox&flags={oops`) } as Event);
+		const badJson = await load({ locals: {}, url: at(`/?dataset=${DATASET}&id=fox&flags={oops`) } as Event);
 		expect(badJson.error?.issues?.map((i) => i.path)).toEqual([['flags']]);
 		const badFlag = await load({
+			locals: {},
 			url: at(`/?dataset=${DATASET}&id=fox&flags=${encodeURIComponent('{"threshold":-1,"nope":1}')}`)
 		} as Event);
 		expect(badFlag.error?.kind).toBe('input');
 		expect(badFlag.error?.issues?.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['flags.threshold', 'flags']));
-		const missing = await load({ url: at(`/?dataset=${DATASET}&id=nobody`) } as Event);
+		const missing = await load({ locals: {}, url: at(`/?dataset=${DATASET}&id=nobody`) } as Event);
 		expect(missing.error).toMatchObject({ kind: 'notFound', message: expect.stringContaining('nobody') });
-		const outside = await load({ url: at('/?dataset=../../etc/passwd.jsonl&id=x') } as Event);
+		const outside = await load({ locals: {}, url: at('/?dataset=../../etc/passwd.jsonl&id=x') } as Event);
 		expect(outside.error).toMatchObject({ kind: 'notFound', message: expect.stringContaining('outside the project') });
 	});
 
@@ -139,14 +143,14 @@ describe('run page', () => {
 		expect(location.length).toBeLessThan(200);
 		// The same input keeps its id: submitting it again links to the same place.
 		expect(await redirectOf(() => actions.run({ request: post(fields) } as Event))).toBe(location);
-		const data = await load({ url: at(location) } as Event);
+		const data = await load({ locals: {}, url: at(location) } as Event);
 		expect(data.run?.output).toEqual({ words: 3000, distinct: 1, long: false });
 		expect(data.source?.input).toEqual({ text: 'word '.repeat(3000) });
 		expect(data.shareLink).toContain(`saved=${params.get('saved')}`);
 
-		const unknown = await load({ url: at('/?saved=AAAAAAAAAAAAAAAAAAAAAA') } as Event);
+		const unknown = await load({ locals: {}, url: at('/?saved=AAAAAAAAAAAAAAAAAAAAAA') } as Event);
 		expect(unknown.error).toMatchObject({ kind: 'notFound', message: 'No input is saved as "AAAAAAAAAAAAAAAAAAAAAA"' });
-		const malformed = await load({ url: at('/?saved=nope') } as Event);
+		const malformed = await load({ locals: {}, url: at('/?saved=nope') } as Event);
 		expect(malformed.error).toMatchObject({
 			message: 'This link does not describe a run.',
 			issues: [{ path: ['saved'], message: expect.stringContaining('22-character id') }]
@@ -171,7 +175,7 @@ describe('compare page', () => {
 		const { load } = await comparePage();
 		const a = encodeURIComponent('{}');
 		const b = encodeURIComponent('{"minLength":4}');
-		const data = await load({ url: at(`/compare?dataset=${DATASET}&id=fox&a=${a}&b=${b}`) } as Event);
+		const data = await load({ locals: {}, url: at(`/compare?dataset=${DATASET}&id=fox&a=${a}&b=${b}`) } as Event);
 		expect(data.comparison?.firstDifference).toBe('count');
 		expect(data.comparison?.steps.map((s) => [s.step, s.differs])).toEqual([
 			['tokens', false],
@@ -181,13 +185,32 @@ describe('compare page', () => {
 		]);
 		expect(data.comparison?.outputsDiffer).toBe(true);
 		const later = await load({
+			locals: {},
 			url: at(`/compare?dataset=${DATASET}&id=fox&a=${a}&b=${encodeURIComponent('{"threshold":12}')}`)
 		} as Event);
 		expect(later.comparison).toMatchObject({ firstDifference: 'verdict', outputsDiffer: true });
 		const same = await load({
+			locals: {},
 			url: at(`/compare?dataset=${DATASET}&id=fox&a=${a}&b=${encodeURIComponent('{"threshold":6}')}`)
 		} as Event);
 		expect(same.comparison).toMatchObject({ firstDifference: undefined, outputsDiffer: false });
+		// Both sides' flags come whole, defaults filled in, whatever the runs did: "flags that differ" compares them.
+		expect(same.flags).toEqual({
+			a: { minLength: 1, threshold: 5, verdict: true },
+			b: { minLength: 1, threshold: 6, verdict: true }
+		});
+	});
+
+	it("marks a flag the pipeline refuses beside its side's field, and runs nothing", async () => {
+		const { load } = await comparePage();
+		const bad = encodeURIComponent('{"threshold":"high"}');
+		const data = await load({
+			locals: {},
+			url: at(`/compare?dataset=${DATASET}&id=fox&a=${bad}&b=${encodeURIComponent('{}')}`)
+		} as Event);
+		expect(data.runs).toBeUndefined();
+		expect(data.source?.title).toBeDefined();
+		expect(data.error).toMatchObject({ kind: 'input', issues: [{ path: ['a', 'threshold'] }] });
 	});
 });
 
@@ -201,7 +224,7 @@ describe('step page', () => {
 		});
 		const location = await redirectOf(() => actions.run({ params: { name: 'count' }, request } as Event));
 		expect(location).toMatch(/^\/steps\/count\?saved=[\w-]{22}$/);
-		const data = await load({ params: { name: 'count' }, url: at(location) } as Event);
+		const data = await load({ locals: {}, params: { name: 'count' }, url: at(location) } as Event);
 		expect(data.error).toBeUndefined();
 		expect(data.result?.output).toMatchObject({ words: 2000, distinct: 7 });
 		expect(data.shareLink).toBe(location);
@@ -221,14 +244,18 @@ describe('step page', () => {
 			});
 		}
 		// An id nothing is saved under: said, with no example in the form in its place.
-		const unknown = await load({ params: { name: 'count' }, url: at('/steps/count?saved=AAAAAAAAAAAAAAAAAAAAAA') } as Event);
+		const unknown = await load({
+			locals: {},
+			params: { name: 'count' },
+			url: at('/steps/count?saved=AAAAAAAAAAAAAAAAAAAAAA')
+		} as Event);
 		expect([unknown.error?.kind, unknown.input, unknown.result]).toEqual(['notFound', undefined, undefined]);
 	});
 
 	it('runs one step from a link, and 404s an unknown step naming the real ones', async () => {
 		const { load } = await stepPage();
 		const input = encodeURIComponent(JSON.stringify({ tokens: ['a', 'rose', 'a'], minLength: 1 }));
-		const data = await load({ params: { name: 'count' }, url: at(`/steps/count?input=${input}`) } as Event);
+		const data = await load({ locals: {}, params: { name: 'count' }, url: at(`/steps/count?input=${input}`) } as Event);
 		expect(data.result).toMatchObject({
 			output: { words: 3, distinct: 2 },
 			debug: {
@@ -239,14 +266,15 @@ describe('step page', () => {
 			}
 		});
 		const bad = await load({
+			locals: {},
 			params: { name: 'count' },
 			url: at(`/steps/count?input=${encodeURIComponent('{"tokens":"a"}')}`)
 		} as Event);
 		expect(bad.error?.issues?.[0].path).toEqual(['input', 'tokens']);
-		const missing = await load({ params: { name: 'count' }, url: at('/steps/count?example=99') } as Event);
+		const missing = await load({ locals: {}, params: { name: 'count' }, url: at('/steps/count?example=99') } as Event);
 		expect(missing.error?.message).toMatch(/^Step "count" has no example number 99 \(it has \d+\)$/);
 		expect(missing.result).toBeUndefined();
-		await expect(load({ params: { name: 'nope' }, url: at('/steps/nope') } as Event)).rejects.toMatchObject({
+		await expect(load({ locals: {}, params: { name: 'nope' }, url: at('/steps/nope') } as Event)).rejects.toMatchObject({
 			status: 404,
 			body: { message: expect.stringContaining('tokens, count, verdict') }
 		});

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Issue, Manifest } from '$lib/pipeline';
-import { type PageError, attempt, failureStatus, pageCaller } from '$lib/ui/calls.server';
+import { type PageError, attempt, failureStatus, pageCaller, withLinkStatus } from '$lib/ui/calls.server';
 import { fieldsOf, readFields, submittedControls } from '$lib/ui/fields';
 import { readSource, shareableLink } from '$lib/ui/links';
 import { reproducibleLink, savedInput } from '$lib/ui/sources.server';
@@ -20,10 +20,14 @@ function stepOf(manifest: Manifest, name: string) {
  * `?input=<JSON>` runs that input, `?saved=<id>` the input saved under that id (typed input too long
  * for a link), `?example=<n>` the step's n-th example; none shows its first example.
  */
-export const load = (async ({ params, url }) => {
+export const load = (async ({ params, url, locals }) =>
+	withLinkStatus(locals, await stepRun(params.name, url))) satisfies PageServerLoad;
+
+/** The step a link names, run on the input it names (an example, typed or saved input). */
+async function stepRun(name: string, url: URL) {
 	const caller = pageCaller();
 	const manifest = await caller.pipeline.manifest();
-	const step = stepOf(manifest, params.name);
+	const step = stepOf(manifest, name);
 	const linkIssues: Issue[] = [];
 	const source = readSource(url.searchParams, linkIssues);
 	const example = source && 'example' in source ? source.example : 0;
@@ -52,7 +56,7 @@ export const load = (async ({ params, url }) => {
 		result: outcome.ok ? outcome.value : undefined,
 		shareLink: shareableLink(`/steps/${step.name}`, source && 'saved' in source ? source : { input })
 	};
-}) satisfies PageServerLoad;
+}
 
 function postedInput(json: string): { value: unknown; issues: Issue[] } {
 	const issues: Issue[] = [];
