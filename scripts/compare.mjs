@@ -35,10 +35,21 @@ metric without a better direction, bad tolerance).`;
 
 const SHOWN_OUTPUT_CHARS = 160;
 
-/** @param {unknown} value */
-function brief(value) {
+/** @param {string} text @param {number} chars */
+const clip = (text, chars) => (text.length > chars ? `${text.slice(0, chars)}...` : text);
+
+/**
+ * An output on one line: whole when it is short, else the fields the two runs' outputs differ in
+ * (cut from the start, a long output hid them).
+ * @param {unknown} value @param {string[]} differing
+ */
+function brief(value, differing) {
 	const text = JSON.stringify(value) ?? 'null';
-	return text.length > SHOWN_OUTPUT_CHARS ? `${text.slice(0, SHOWN_OUTPUT_CHARS)}...` : text;
+	if (text.length <= SHOWN_OUTPUT_CHARS || !differing.length || typeof value !== 'object' || value === null)
+		return clip(text, SHOWN_OUTPUT_CHARS);
+	const fields = /** @type {Record<string, unknown>} */ (value);
+	const shown = differing.map((name) => `${name}: ${clip(JSON.stringify(fields[name]) ?? '(absent)', SHOWN_OUTPUT_CHARS / 2)}`);
+	return `${shown.join(', ')} (other fields unchanged)`;
 }
 
 /** @param {number | null} value */
@@ -77,8 +88,8 @@ function printComparison({ a, b, provenance, flags, metrics, counts, changes }) 
 		for (const item of items) {
 			const fields = differingFields(item.a.output, item.b.output);
 			console.log(`  ${item.itemId} (line ${item.line})${fields.length ? `: ${fields.join(', ')} differ` : ''}`);
-			console.log(`    A: ${item.a.error ? `error: ${item.a.error.message}` : brief(item.a.output)}`);
-			console.log(`    B: ${item.b.error ? `error: ${item.b.error.message}` : brief(item.b.output)}`);
+			console.log(`    A: ${item.a.error ? `error: ${item.a.error.message}` : brief(item.a.output, fields)}`);
+			console.log(`    B: ${item.b.error ? `error: ${item.b.error.message}` : brief(item.b.output, fields)}`);
 		}
 	}
 }

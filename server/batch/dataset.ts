@@ -295,15 +295,14 @@ function csvRecord(row: Record<string, string>, line: number): DatasetRecord {
 			hasLabel = true;
 		} else input[column.startsWith('input.') ? column.slice('input.'.length) : column] = value;
 	}
+	let column = 'input';
 	try {
-		const record = {
-			id: row.id,
-			input: 'input' in row ? JSON.parse(row.input) : input,
-			label: 'label' in row ? (row.label === '' ? undefined : JSON.parse(row.label)) : hasLabel ? label : undefined
-		};
-		return toRecord(record, line);
+		const parsedInput = 'input' in row ? JSON.parse(row.input) : input;
+		column = 'label';
+		const parsedLabel = 'label' in row ? (row.label === '' ? undefined : JSON.parse(row.label)) : hasLabel ? label : undefined;
+		return toRecord({ id: row.id, input: parsedInput, label: parsedLabel }, line);
 	} catch (error) {
-		return { kind: 'problem', line, message: `"input" or "label" column is not valid JSON (${(error as Error).message})` };
+		return { kind: 'problem', line, message: `"${column}" column is not valid JSON (${(error as Error).message})` };
 	}
 }
 

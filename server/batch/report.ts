@@ -86,11 +86,12 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 }
 
 /**
- * A Markdown renderer takes angle brackets as HTML (a run named `<script>`), escaped as in the HTML
- * summary; a pipe would end the cell, a line break the row.
+ * Text as Markdown shows it, and as it reads in a terminal: a backslash keeps a renderer from taking
+ * `<` as the start of HTML (a run named `<script>`) or `&lt;` as an entity, without the HTML entities
+ * that made `{"flag":true}` read `{&quot;flag&quot;:true}`. A pipe would end a cell, a line break a row.
  */
-function markdownCell(text: string): string {
-	return escapeHtml(text).replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+function markdownText(text: string): string {
+	return text.replace(/[<|]|&(?=#?\w+;)/g, (character) => `\\${character}`).replace(/\r?\n/g, ' ');
 }
 
 function toMarkdown(run: Run, tables: Table[]): string {
@@ -98,12 +99,12 @@ function toMarkdown(run: Run, tables: Table[]): string {
 		[
 			`## ${table.title}`,
 			'',
-			`| ${table.headers.map(markdownCell).join(' | ')} |`,
+			`| ${table.headers.map(markdownText).join(' | ')} |`,
 			`|${table.headers.map(() => '---').join('|')}|`,
-			...table.rows.map((row) => `| ${row.map(markdownCell).join(' | ')} |`)
+			...table.rows.map((row) => `| ${row.map(markdownText).join(' | ')} |`)
 		].join('\n')
 	);
-	return [`# Run ${run.id}: ${escapeHtml(run.name)}`, ...sections, 'Every item: `items.csv`.', ''].join('\n\n');
+	return [`# Run ${run.id}: ${markdownText(run.name)}`, ...sections, 'Every item: `items.csv`.', ''].join('\n\n');
 }
 
 function escapeHtml(text: string): string {
@@ -119,7 +120,7 @@ function toHtml(run: Run, tables: Table[]): string {
 			'\n</table>'
 	);
 	const style =
-		'body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;overflow-wrap:anywhere}';
+		'body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}td{max-width:40rem}';
 	return `<!doctype html>\n<html lang="en">\n<meta charset="utf-8">\n<title>${title}</title>\n<style>${style}</style>\n<h1>${title}</h1>\n${sections.join('\n')}\n<p>Every item: <a href="items.csv">items.csv</a>.</p>\n</html>\n`;
 }
 

@@ -34,7 +34,10 @@ const runId = z
 const comparedRuns = {
 	a: runId.describe('Baseline run').meta({ examples: [1] }),
 	b: runId.describe('Run compared to the baseline').meta({ examples: [2] }),
-	kind: z.enum(changeKinds).optional().describe('Only changes of this kind; all kinds when omitted')
+	kind: z
+		.enum(changeKinds)
+		.describe('Only changes of this kind (right to wrong, wrong to right, other); all kinds when omitted')
+		.optional()
 };
 const page = {
 	offset: z.number().int().min(0).default(0).describe('Items to skip'),

@@ -309,6 +309,12 @@ describe('/runs/<id>', () => {
 		await page.goto(`${server.baseUrl}/runs/${running}`);
 		const status = page.locator('h1 + p .badge');
 		expect(await status.innerText()).toBe('interrupted');
+		expect(
+			await page
+				.getByRole('note')
+				.filter({ hasText: `npm run batch -- --resume ${running}` })
+				.count()
+		).toBe(1);
 		updateRun(db, running, { status: 'running', heartbeatAt: new Date() });
 		await expect.poll(() => status.innerText(), { timeout: 15_000 }).toBe('running');
 

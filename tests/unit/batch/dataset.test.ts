@@ -112,6 +112,16 @@ describe('CSV datasets', () => {
 		expect(records[1]).toEqual({ kind: 'item', id: 'y', line: 3, input: { text: 'alpha' } });
 		expect(records[2]).toMatchObject({ kind: 'problem', line: 4, message: expect.stringMatching(/not valid JSON/) });
 	});
+
+	it('names the JSON column that does not parse', async () => {
+		const file = path.join(scratch, 'bad-columns.csv');
+		writeFileSync(file, 'id,input,label\na,"{""text"":""x""}",{oops\nb,{oops,"{""long"":true}"\n');
+		const messages = (await readAll(file)).map((record) => (record.kind === 'problem' ? record.message : ''));
+		expect(messages).toEqual([
+			expect.stringMatching(/^"label" column is not valid JSON/),
+			expect.stringMatching(/^"input" column is not valid JSON/)
+		]);
+	});
 });
 
 describe('resolving and fingerprinting', () => {

@@ -111,11 +111,14 @@ describe('run report', () => {
 			})
 		);
 		const dir = writeRunReport(db, getRun(db, run.id)!);
-		for (const file of ['summary.md', 'summary.html']) {
-			const text = readFileSync(path.join(dir, file), 'utf8');
-			expect(text, file).not.toMatch(/<script|<img/);
-			expect(text, file).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-		}
+		const html = readFileSync(path.join(dir, 'summary.html'), 'utf8');
+		expect(html).not.toMatch(/<script|<img/);
+		expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+		// Markdown escapes with backslashes, which read in a terminal as the text does; no HTML entities.
+		const markdown = readFileSync(path.join(dir, 'summary.md'), 'utf8');
+		expect(markdown).toContain('# Run 1: \\<script>alert(1)\\</script> \\| x');
+		expect(markdown).toContain('not valid JSON (\\<img src=x onerror=alert(1)>)');
+		expect(markdown).not.toMatch(/(?<!\\)<(script|img)|&lt;|&quot;/);
 		db.$client.close();
 	});
 });
