@@ -22,15 +22,16 @@ Options:
                      where you run npm)
   --pipeline <name>  registered pipeline (default: CONVINCE_PIPELINE or triage)
   --name <label>     run name shown in reports and /runs
-  --flag key=value   set a pipeline flag (repeatable; the value is read as JSON when it parses)
-  --concurrency N    worker threads (default: number of cores)
+  --flag key=value   set a pipeline flag (repeatable, once per key; the value is read as JSON when
+                     it parses)
+  --concurrency N    worker threads (default: number of cores; at most 4 per core)
   --limit N          stop after N dataset records
   --resume <id>      finish an interrupted or failed run without redoing finished items
   --json             print one JSON object (run id, status, counts, metrics, report) on stdout
   --help             show this help
 
-Ctrl-C (or SIGTERM) stops after the running items finish and marks the run interrupted; a second
-Ctrl-C exits at once. Exit code: 0 done, 1 failed (or a run that cannot be resumed: done, still
+Ctrl-C (or SIGTERM) stops after the running items finish and marks the run interrupted; another
+Ctrl-C, half a second or more later, exits at once. Exit code: 0 done, 1 failed (or a run that cannot be resumed: done, still
 running, or its pipeline or dataset changed), 2 usage, 130 interrupted.`;
 
 const options = {

@@ -26,7 +26,8 @@ Options:
   --why          also find the step behind the changes: re-runs the first ${DEFAULT_EXPLAINED_CHANGES} changed items
                  under both runs' flags with the code of this checkout, and counts them by the first
                  step whose output differs
-  --json         print the whole comparison as one JSON object (with --why, under "why")
+  --json         print the whole comparison as one JSON object (with --why, under "why"; the
+                 failed gates' messages under "regressions", [] when none failed)
   --help         show this help
 
 Runs are read from CONVINCE_DB (default var/convince.db). Exit code: 0 compared (no regression),
@@ -49,7 +50,8 @@ function brief(value, differing) {
 		return clip(text, SHOWN_OUTPUT_CHARS);
 	const fields = /** @type {Record<string, unknown>} */ (value);
 	const shown = differing.map((name) => `${name}: ${clip(JSON.stringify(fields[name]) ?? '(absent)', SHOWN_OUTPUT_CHARS / 2)}`);
-	return `${shown.join(', ')} (other fields unchanged)`;
+	const unchanged = Object.keys(fields).length - differing.filter((name) => Object.hasOwn(fields, name)).length;
+	return unchanged ? `${shown.join(', ')} (${unchanged} other fields unchanged)` : shown.join(', ');
 }
 
 /** @param {number | null} value */

@@ -118,7 +118,8 @@ export function checkRegression(comparison: Comparison, gate: RegressionGate): s
 	const drop = delta.higherIsBetter === false ? delta.delta : -delta.delta;
 	const passes = gate.tolerance === undefined ? delta.verdict !== 'worse' : drop <= gate.tolerance;
 	if (passes) return null;
-	const allowed = gate.tolerance === undefined ? 'beyond its run-to-run noise' : `tolerance ${gate.tolerance}`;
+	const allowed =
+		gate.tolerance === undefined ? 'no tolerance given: worse as the comparison reads it' : `tolerance ${gate.tolerance}`;
 	return `${gate.metric} regressed from ${delta.a} to ${delta.b} (worse by ${drop.toPrecision(3)}, ${allowed})`;
 }
 

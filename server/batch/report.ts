@@ -88,10 +88,11 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 /**
  * Text as Markdown shows it, and as it reads in a terminal: a backslash keeps a renderer from taking
  * `<` as the start of HTML (a run named `<script>`) or `&lt;` as an entity, without the HTML entities
- * that made `{"flag":true}` read `{&quot;flag&quot;:true}`. A pipe would end a cell, a line break a row.
+ * that made `{"flag":true}` read `{&quot;flag&quot;:true}`. A pipe would end a cell, a line break a
+ * row; the text's own backslashes are escaped too, or `\<img>` would turn the escape off.
  */
 function markdownText(text: string): string {
-	return text.replace(/[<|]|&(?=#?\w+;)/g, (character) => `\\${character}`).replace(/\r?\n/g, ' ');
+	return text.replace(/[\\<|]|&(?=#?\w+;)/g, (character) => `\\${character}`).replace(/\r?\n/g, ' ');
 }
 
 function toMarkdown(run: Run, tables: Table[]): string {

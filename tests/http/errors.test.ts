@@ -245,7 +245,7 @@ describe('pages of broken links', () => {
 			['/', 200],
 			[`/?example=${examples.examples.length}`, 404],
 			['/?example=0&flags={oops', 400],
-			['/steps/parse?example=999', 400],
+			['/steps/parse?example=999', 404],
 			['/compare?example=0&a={"nope":1}&b={}', 400]
 		] as const) {
 			const response = await fetch(new URL(path, baseUrl));

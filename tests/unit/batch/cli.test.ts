@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,8 +16,17 @@ const env = {
 	CONVINCE_PIPELINE: 'wordcount'
 };
 const children: ChildProcess[] = [];
+/** Children in process groups of their own: a failed test must not leave the group's batch running. */
+const groups: ChildProcess[] = [];
 afterAll(() => {
 	for (const child of children) child.kill('SIGKILL');
+	for (const group of groups) {
+		try {
+			if (group.pid) process.kill(-group.pid, 'SIGKILL');
+		} catch {
+			// The group has ended.
+		}
+	}
 	rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -156,9 +165,10 @@ describe('npm run batch', () => {
 			// Not --silent, as a user types it: npm then passes the signal on too.
 			detached: true
 		});
-		children.push(npm);
+		groups.push(npm);
 		const runId = await runReaching('npm-ctrl-c', 500);
-		process.kill(-(npm.pid ?? 0), 'SIGINT');
+		expect(npm.pid).toBeGreaterThan(0);
+		process.kill(-(npm.pid as number), 'SIGINT');
 		expect(await exited(npm)).toBe(130);
 		const run = getRunIn(env.CONVINCE_DB, runId);
 		expect(run?.status).toBe('interrupted');
@@ -172,7 +182,8 @@ describe('npm run batch', () => {
 			code: 2,
 			stderr: expect.stringMatching(/--concurrency must be a positive integer/)
 		});
-		expect(await cli('batch', ['--dataset', dataset, '--concurrency', '500'])).toMatchObject({
+		const tooMany = String(4 * availableParallelism() + 1);
+		expect(await cli('batch', ['--dataset', dataset, '--concurrency', tooMany])).toMatchObject({
 			code: 2,
 			stderr: expect.stringMatching(/--concurrency must be an integer from 1 to \d+ \(4 per core/)
 		});

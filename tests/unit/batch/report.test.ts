@@ -107,7 +107,10 @@ describe('run report', () => {
 			newRun({
 				name: '<script>alert(1)</script> | x',
 				itemsTotal: 1,
-				datasetProblems: [{ line: 1, message: 'not valid JSON (<img src=x onerror=alert(1)>)' }]
+				datasetProblems: [
+					{ line: 1, message: 'not valid JSON (<img src=x onerror=alert(1)>)' },
+					{ line: 2, message: String.raw`not valid JSON (\<img src=y onerror=alert(2)> \| cell)` }
+				]
 			})
 		);
 		const dir = writeRunReport(db, getRun(db, run.id)!);
@@ -118,7 +121,10 @@ describe('run report', () => {
 		const markdown = readFileSync(path.join(dir, 'summary.md'), 'utf8');
 		expect(markdown).toContain('# Run 1: \\<script>alert(1)\\</script> \\| x');
 		expect(markdown).toContain('not valid JSON (\\<img src=x onerror=alert(1)>)');
-		expect(markdown).not.toMatch(/(?<!\\)<(script|img)|&lt;|&quot;/);
+		// The text's own backslash is escaped, so the one before "<" still escapes it.
+		expect(markdown).toContain(String.raw`not valid JSON (\\\<img src=y onerror=alert(2)> \\\| cell)`);
+		// Every "<" and "|" of the text follows an odd number of backslashes: escaped, never live.
+		expect(markdown).not.toMatch(/(?<!\\)(\\\\)*(<(script|img)|\| cell)|&lt;|&quot;/);
 		db.$client.close();
 	});
 });

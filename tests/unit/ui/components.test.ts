@@ -40,18 +40,23 @@ describe('untrusted text', () => {
 
 describe('text that hides what it says', () => {
 	it('shows direction controls, zero-width and control characters as code points, wherever a value appears', async () => {
-		const spoofed = 'Invoice \u202Efdp.exe, V\u00ADiagra, a\u200Bb, bell\u0007';
+		const spoofed =
+			'Invoice \u202Efdp.exe, V\u00ADiagra, a\u200Bb, bell\u0007, tag\u{E0041}, blank\u3164, family 👨\u200D👩\u200D👧';
 		const run = await runPipeline(wordcount, { text: spoofed, title: spoofed }, { debug: true });
 		const markup = [
 			html(JsonTree, { value: { spoofed, long: spoofed.repeat(20) }, open: true }),
 			html(RunResult, { manifest: wordcountManifest, output: run.output, trace: run.trace, label: { long: spoofed } })
 		].join('\n');
-		for (const hidden of ['\u202E', '\u00AD', '\u200B', '\u0007']) expect(markup).not.toContain(hidden);
+		for (const hidden of ['\u202E', '\u00AD', '\u200B', '\u0007', '\u{E0041}', '\u3164']) expect(markup).not.toContain(hidden);
+		// Joiners stay: an emoji family is one picture.
+		expect(markup).toContain('👨\u200D👩\u200D👧');
 		for (const [code, name] of [
 			['U+202E', 'right-to-left override'],
 			['U+00AD', 'soft hyphen'],
 			['U+200B', 'zero-width space'],
-			['U+0007', 'control character']
+			['U+0007', 'control character'],
+			['U+E0041', 'tag character'],
+			['U+3164', 'Hangul filler']
 		])
 			expect(markup).toContain(`<span class="invisible" title="${name}">${code}</span>`);
 	});

@@ -271,8 +271,10 @@ describe('step page', () => {
 			url: at(`/steps/count?input=${encodeURIComponent('{"tokens":"a"}')}`)
 		} as Event);
 		expect(bad.error?.issues?.[0].path).toEqual(['input', 'tokens']);
-		const missing = await load({ locals: {}, params: { name: 'count' }, url: at('/steps/count?example=99') } as Event);
+		const locals: Partial<App.Locals> = {};
+		const missing = await load({ locals, params: { name: 'count' }, url: at('/steps/count?example=99') } as Event);
 		expect(missing.error?.message).toMatch(/^Step "count" has no example number 99 \(it has \d+\)$/);
+		expect(locals.pageStatus).toBe(404);
 		expect(missing.result).toBeUndefined();
 		await expect(load({ locals: {}, params: { name: 'nope' }, url: at('/steps/nope') } as Event)).rejects.toMatchObject({
 			status: 404,

@@ -45,7 +45,7 @@ async function stepRun(name: string, url: URL) {
 		: saved && !saved.ok
 			? saved.error
 			: source && 'example' in source && input === undefined
-				? { kind: 'input', message: `Step "${step.name}" has no example number ${example} (it has ${step.examples.length})` }
+				? { kind: 'notFound', message: `Step "${step.name}" has no example number ${example} (it has ${step.examples.length})` }
 				: undefined;
 	if (!source || linkError) return { step, input, error: linkError, result: undefined };
 	const outcome = await attempt(`steps.${step.name}`, () => caller.steps[step.name]({ input, debug: true }));
