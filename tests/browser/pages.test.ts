@@ -336,8 +336,17 @@ describe('run page', () => {
 			expect(await page.locator(`#field-flags-${bounded.name}-error`).innerText()).toMatch(/\S/);
 			expect(await page.locator('.error-message').innerText()).toContain('Check the input');
 		}
-		await page.goto(`${baseUrl}/?dataset=${encodeURIComponent(scenario.dataset)}&id=no-such-item`);
-		expect(await page.locator('.error-message').innerText()).toContain('no-such-item');
+		const noItem = await page.goto(`${baseUrl}/?dataset=${encodeURIComponent(scenario.dataset)}&id=no-such-item`);
+		expect(noItem?.status()).toBe(404);
+		// Said above the empty form, where the eye lands, not below it.
+		const notice = page.locator('.run-form .error-message');
+		expect(await notice.innerText()).toMatch(/Nothing to open[^]*no-such-item/);
+		const aboveInput = await notice.evaluate(
+			(box) =>
+				(box.compareDocumentPosition(document.querySelector('.run-form textarea') as Node) & Node.DOCUMENT_POSITION_FOLLOWING) !==
+				0
+		);
+		expect(aboveInput).toBe(true);
 		await page.goto(`${baseUrl}/?browse=no-such-dataset`);
 		expect(await page.locator('.picker .error').innerText()).toContain('no-such-dataset');
 		const missing = await page.goto(`${baseUrl}/steps/no-such-step`);
