@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getDb } from '../db/client.ts';
+import { getRun } from '../db/queries/runs.ts';
 import { UsageError, parseFlagArgs, positiveInt } from '../server/batch/cli.ts';
 import { namedDatasets, trainingDataCaveat } from '../server/batch/dataset.ts';
 import { progressBar } from '../server/batch/progress-bar.ts';
@@ -107,7 +108,10 @@ async function main() {
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 
-	const bar = progressBar(args.resume ? `run ${args.resume}` : (args.name ?? args.dataset ?? 'batch'));
+	const resumeId = args.resume ? /** @type {number} */ (positiveInt('--resume', args.resume)) : undefined;
+	// A resumed run shows its own name, as when it started.
+	const resumed = resumeId ? getRun(getDb(), resumeId) : undefined;
+	const bar = progressBar(resumeId ? (resumed?.name ?? `run ${resumeId}`) : (args.name ?? args.dataset ?? 'batch'));
 	const session = {
 		db: getDb(),
 		concurrency: positiveInt('--concurrency', args.concurrency),
@@ -117,7 +121,7 @@ async function main() {
 		onProblem: (problem) => process.stderr.write(`\ndataset line ${problem.line}: ${problem.message}\n`)
 	};
 	const outcome = args.resume
-		? await resumeBatch({ ...session, runId: /** @type {number} */ (positiveInt('--resume', args.resume)) })
+		? await resumeBatch({ ...session, runId: resumeId })
 		: await startBatch({
 				...session,
 				dataset: fromCallersDirectory(/** @type {string} */ (args.dataset)),

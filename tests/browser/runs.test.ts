@@ -315,6 +315,7 @@ describe('/runs/<id>', () => {
 				.filter({ hasText: `npm run batch -- --resume ${running}` })
 				.count()
 		).toBe(1);
+		expect(await page.getByText('Step timings come with the metrics, when the run is done.').count()).toBe(1);
 		updateRun(db, running, { status: 'running', heartbeatAt: new Date() });
 		await expect.poll(() => status.innerText(), { timeout: 15_000 }).toBe('running');
 
