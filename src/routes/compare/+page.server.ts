@@ -12,7 +12,7 @@ const SIDES = ['a', 'b'] as const;
 
 /**
  * Both sides' flags with the defaults filled in, or the issues of those the pipeline refuses, placed
- * beside their side's fields (`a.spamThreshold`): a run refused for its flags has nothing to compare.
+ * beside their side's fields (`a.<flag>`): a run refused for its flags has nothing to compare.
  */
 function resolveSides(pipelineName: string, flags: Record<string, Record<string, unknown>>) {
 	const pipeline = registeredPipeline(pipelineName);
