@@ -148,6 +148,16 @@ describe('Fields', () => {
 			issues: []
 		});
 	});
+
+	it('names the default of a choice left empty, where "(not set)" read like a value of its own', () => {
+		const fields = fieldsOf(
+			{ type: 'object', properties: { model: { enum: ['logistic', 'bayes'], default: 'logistic' } } },
+			'flags'
+		);
+		const markup = html(Fields, { fields, values: controlValues(fields, {}) });
+		expect(markup).toMatch(/<option value=""[^>]*>default \(logistic\)<\/option>/);
+		expect(markup).not.toContain('(not set)');
+	});
 });
 
 describe('RunResult', () => {
