@@ -41,6 +41,13 @@ export function pageCaller(): PageCaller {
 	return createServerCaller() as unknown as PageCaller;
 }
 
+/** What bad input was wrong in, by its issues' paths: a step has no flags to blame. */
+function invalidWhat(issues: Issue[] = []): string {
+	const parts = new Set(issues.map((issue) => (issue.path[0] === 'flags' ? 'flags' : 'input')));
+	if (parts.size === 2) return 'The input and the flags are not valid.';
+	return parts.has('flags') ? 'The flags are not valid.' : 'The input is not valid.';
+}
+
 export function toPageError(error: unknown, path?: string): PageError {
 	if (!(error instanceof TRPCError)) {
 		console.error(`[pages] ${path ?? 'call'} failed:`, error);
@@ -49,9 +56,13 @@ export function toPageError(error: unknown, path?: string): PageError {
 	const { issues, step, trace } = errorDetails(error);
 	switch (error.code) {
 		case 'BAD_REQUEST':
-			return { kind: 'input', message: 'The input or flags are not valid.', issues };
-		case 'UNPROCESSABLE_CONTENT':
-			return { kind: 'step', message: error.message, step, trace: trace as TraceEntry[] | undefined };
+			return { kind: 'input', message: invalidWhat(issues), issues };
+		case 'UNPROCESSABLE_CONTENT': {
+			// The pages title the failure with its step: the message need not say it again.
+			const prefix = `Step "${step}" failed: `;
+			const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+			return { kind: 'step', message, step, trace: trace as TraceEntry[] | undefined };
+		}
 		case 'NOT_FOUND':
 			return { kind: 'notFound', message: error.message };
 		case 'SERVICE_UNAVAILABLE':

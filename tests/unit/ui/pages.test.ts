@@ -41,6 +41,19 @@ async function redirectOf(action: () => Promise<unknown>): Promise<string> {
 	throw new Error('expected a redirect');
 }
 
+describe('page errors', () => {
+	it("give a step's failure without repeating the step the page titles it with", async () => {
+		const { TRPCError } = await import('@trpc/server');
+		const { StepError } = await import('../../../src/lib/pipeline/kit');
+		const { toTRPCError } = await import('../../../server/errors');
+		const { toPageError } = await import('../../../src/lib/ui/calls.server');
+		const failed = toTRPCError(
+			new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: new StepError('count', new Error('boom')) })
+		);
+		expect(toPageError(failed)).toMatchObject({ kind: 'step', step: 'count', message: 'boom' });
+	});
+});
+
 describe('runs pages', () => {
 	it('read negative and fractional query numbers as numbers, so the procedure names the bound', async () => {
 		const { queryInput } = await import('../../../src/routes/runs/caller.server');
@@ -89,6 +102,7 @@ describe('run page', () => {
 			url: at(`/?dataset=${DATASET}&id=fox&flags=${encodeURIComponent('{"threshold":-1,"nope":1}')}`)
 		} as Event);
 		expect(badFlag.error?.kind).toBe('input');
+		expect(badFlag.error?.message).toBe('The flags are not valid.');
 		expect(badFlag.error?.issues?.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['flags.threshold', 'flags']));
 		const missing = await load({ locals: {}, url: at(`/?dataset=${DATASET}&id=nobody`) } as Event);
 		expect(missing.error).toMatchObject({ kind: 'notFound', message: expect.stringContaining('nobody') });
@@ -271,6 +285,8 @@ describe('step page', () => {
 			url: at(`/steps/count?input=${encodeURIComponent('{"tokens":"a"}')}`)
 		} as Event);
 		expect(bad.error?.issues?.[0].path).toEqual(['input', 'tokens']);
+		// A step has no flags: the message blames the input alone.
+		expect(bad.error?.message).toBe('The input is not valid.');
 		const locals: Partial<App.Locals> = {};
 		const missing = await load({ locals, params: { name: 'count' }, url: at('/steps/count?example=99') } as Event);
 		expect(missing.error?.message).toMatch(/^Step "count" has no example number 99 \(it has \d+\)$/);
