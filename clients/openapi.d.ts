@@ -949,6 +949,8 @@ export interface operations {
                                 charset: string | null;
                                 /** @description Content-Transfer-Encoding */
                                 encoding: string | null;
+                                /** @description File name the sender gave the part (Content-Disposition filename, else the type's name), decoded */
+                                filename: string | null;
                                 /** @description Characters of the encoded part body */
                                 size: number;
                                 /** @description The body text came from this part */

@@ -174,7 +174,7 @@ describe('parseMessage on crafted mails', () => {
 			'iVBORw0KGgo=',
 			'--b1',
 			'Content-Type: text/plain; name="notes.txt"',
-			'Content-Disposition: attachment',
+			'Content-Disposition: attachment; filename="=?utf-8?B?UmVjaG51bmcucGRmLmV4ZQ==?="',
 			'',
 			'attached text is not the body',
 			'--b1--',
@@ -190,6 +190,8 @@ describe('parseMessage on crafted mails', () => {
 			['image/png', false],
 			['text/plain', false]
 		]);
+		// The sender's file names, encoded words decoded: the disposition's first, else the type's.
+		expect(message.parts.map((p) => p.filename)).toEqual([null, null, 'x.png', 'Rechnung.pdf.exe']);
 	});
 
 	it('parses a 1 MB body in one piece', () => {

@@ -16,6 +16,10 @@ export const mimePartSchema = z.object({
 	type: z.string().describe('MIME type, e.g. text/plain'),
 	charset: z.string().nullable(),
 	encoding: z.string().nullable().describe('Content-Transfer-Encoding'),
+	filename: z
+		.string()
+		.nullable()
+		.describe("File name the sender gave the part (Content-Disposition filename, else the type's name), decoded"),
 	size: z.number().int().describe('Characters of the encoded part body'),
 	used: z.boolean().describe('The body text came from this part')
 });
@@ -161,7 +165,8 @@ interface Walk {
 
 function walk(section: Section, depth: number, result: Walk, defaultType = 'text/plain'): void {
 	const contentType = headerValue(section.headers, 'content-type');
-	const disposition = mainValue(headerValue(section.headers, 'content-disposition'));
+	const dispositionHeader = headerValue(section.headers, 'content-disposition');
+	const disposition = mainValue(dispositionHeader);
 	const declaredType = mainValue(contentType);
 	let type = declaredType || defaultType;
 	if (!declaredType && HTML_DOCUMENT.test(section.body.slice(0, 200))) type = 'text/html';
@@ -180,6 +185,8 @@ function walk(section: Section, depth: number, result: Walk, defaultType = 'text
 		type,
 		charset: headerParameter(contentType, 'charset') ?? null,
 		encoding: headerValue(section.headers, 'content-transfer-encoding')?.toLowerCase() ?? null,
+		// What a reader would save it as: "invoice.pdf.exe" matters to whoever reviews the mail.
+		filename: headerParameter(dispositionHeader, 'filename') ?? headerParameter(contentType, 'name') ?? null,
 		size: section.body.length,
 		used: false
 	};

@@ -16,7 +16,7 @@ export const parse = defineStep({
 		parts: z
 			.array(mimePartSchema)
 			.describe('Leaf MIME parts in order; "used" marks those the body came from')
-			.meta(display.table(['type', 'charset', 'encoding', 'size', 'used']))
+			.meta(display.table(['type', 'filename', 'charset', 'encoding', 'size', 'used']))
 	}),
 	examples: [
 		{
