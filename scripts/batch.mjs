@@ -32,8 +32,8 @@ Options:
   --help             show this help
 
 Ctrl-C (or SIGTERM) stops after the running items finish and marks the run interrupted; another
-Ctrl-C, half a second or more later, exits at once. Exit code: 0 done, 1 failed (or a run that cannot be resumed: done, still
-running, or its pipeline or dataset changed), 2 usage, 130 interrupted.`;
+Ctrl-C, half a second or more later, exits at once. Exit code: 0 done, 1 failed (or a run that
+cannot be resumed: done, still running, or its pipeline or dataset changed), 2 usage, 130 interrupted.`;
 
 const options = {
 	dataset: { type: 'string' },
@@ -110,10 +110,11 @@ async function main() {
 
 	const resumeId = args.resume ? /** @type {number} */ (positiveInt('--resume', args.resume)) : undefined;
 	// A resumed run shows its own name, as when it started.
-	const resumed = resumeId ? getRun(getDb(), resumeId) : undefined;
+	const db = getDb();
+	const resumed = resumeId ? getRun(db, resumeId) : undefined;
 	const bar = progressBar(resumeId ? (resumed?.name ?? `run ${resumeId}`) : (args.name ?? args.dataset ?? 'batch'));
 	const session = {
-		db: getDb(),
+		db,
 		concurrency: positiveInt('--concurrency', args.concurrency),
 		signal: controller.signal,
 		onProgress: bar.update,

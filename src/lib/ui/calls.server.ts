@@ -1,7 +1,17 @@
 import { TRPCError } from '@trpc/server';
 import { createServerCaller } from '$server/app';
 import { errorDetails, logInternalError } from '$server/errors';
-import type { AnyPipeline, Issue, Manifest, PipelineRun, StepRun, AnyStep, TraceEntry } from '$lib/pipeline';
+import {
+	type AnyPipeline,
+	type AnyStep,
+	type Issue,
+	type Manifest,
+	type PipelineRun,
+	type StepRun,
+	type TraceEntry,
+	StepError,
+	toErrorInfo
+} from '$lib/pipeline';
 
 /**
  * The pages' only way to the pipeline: the in-process tRPC caller (no HTTP hop, no API key), with its
@@ -58,9 +68,8 @@ export function toPageError(error: unknown, path?: string): PageError {
 		case 'BAD_REQUEST':
 			return { kind: 'input', message: invalidWhat(issues), issues };
 		case 'UNPROCESSABLE_CONTENT': {
-			// The pages title the failure with its step: the message need not say it again.
-			const prefix = `Step "${step}" failed: `;
-			const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+			// The pages title the failure with its step: the message is its cause's, not StepError's "Step … failed: …".
+			const message = error.cause instanceof StepError ? toErrorInfo(error.cause.cause).message : error.message;
 			return { kind: 'step', message, step, trace: trace as TraceEntry[] | undefined };
 		}
 		case 'NOT_FOUND':
