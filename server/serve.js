@@ -5,6 +5,7 @@
 // Environment as adapter-node's: PORT, HOST, SOCKET_PATH, ORIGIN, KEEP_ALIVE_TIMEOUT, HEADERS_TIMEOUT,
 // SHUTDOWN_TIMEOUT (and BODY_SIZE_LIMIT, XFF_DEPTH... read by the handler itself). Without ORIGIN, a
 // request's origin is http:// and its Host header (behind a TLS proxy: set ORIGIN or PROTOCOL_HEADER).
+import compression from 'compression';
 import http from 'node:http';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -59,11 +60,16 @@ function sveltekit(request, response) {
 	Promise.resolve(handler(request, response, fail)).catch(fail);
 }
 
+// gzip or Brotli when the client accepts it, for 1 KB and more: a run page holding a big mail came to
+// 1.8 MB of HTML. The fast path's answers (pipeline and step results) stay as they are: it exists for
+// throughput, and API clients on the same network gain little from a few KB less.
+const compress = compression();
+
 const server = http.createServer((request, response) => {
 	if (fastPath?.(request, response)) return;
 	// Set whatever the client sent: only this server may speak for the connection.
 	if (sayPlainHttp) request.headers[PLAIN_HTTP_HEADER] = 'http';
-	sveltekit(request, response);
+	compress(request, response, () => sveltekit(request, response));
 });
 const keepAliveTimeout = timeout_env('KEEP_ALIVE_TIMEOUT');
 if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout * 1000;
