@@ -666,7 +666,7 @@ export interface operations {
                             };
                             /** @description Most similar past mails (empty when the flag is off) */
                             similar: {
-                                /** @description Id of the past mail in the dataset */
+                                /** @description Id of the past mail in the train split */
                                 id: string;
                                 subject: string;
                                 /** @description The past mail was spam */
@@ -1408,7 +1408,7 @@ export interface operations {
                         output: {
                             /** @description Most similar first */
                             neighbours: {
-                                /** @description Id of the past mail in the dataset */
+                                /** @description Id of the past mail in the train split */
                                 id: string;
                                 subject: string;
                                 /** @description The past mail was spam */
@@ -1428,7 +1428,7 @@ export interface operations {
                                 weight: number;
                             }[];
                             neighbours: {
-                                /** @description Id of the past mail in the dataset */
+                                /** @description Id of the past mail in the train split */
                                 id: string;
                                 subject: string;
                                 /** @description The past mail was spam */

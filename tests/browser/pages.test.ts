@@ -122,6 +122,22 @@ describe('run page', () => {
 		await watched.page.context().close();
 	});
 
+	it.runIf(testPipeline === 'triage')('opens a similar past mail its table links to, in the split the index holds', async () => {
+		const watched = await watchedPage(chromium);
+		await watched.page.goto(`${baseUrl}${shared.link}`);
+		const links = watched.page.locator('article.step-card[data-step=similar] a[title="Open this item in the debug page"]');
+		expect(await links.count()).toBeGreaterThan(0);
+		const href = new URL((await links.first().getAttribute('href')) ?? '', baseUrl);
+		expect(href.searchParams.get('dataset')).toBe('train');
+		const response = await watched.page.goto(href.href);
+		expect(response?.status()).toBe(200);
+		await watched.page.locator('[data-testid=summary]').waitFor();
+		const shareLink = new URL((await watched.page.locator('[data-testid=share-link]').getAttribute('href')) ?? '', baseUrl);
+		expect(shareLink.searchParams.get('id')).toBe(href.searchParams.get('id'));
+		await expectClean(watched);
+		await watched.page.context().close();
+	});
+
 	it('keeps the flags of a shared link when an example is opened from it', async () => {
 		expect(shared.link).toMatch(/&flags=/);
 		const flags = new URL(shared.link, baseUrl).searchParams.get('flags');

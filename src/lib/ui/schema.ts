@@ -52,6 +52,18 @@ export function choices(schema: JsonSchema): Scalar[] | undefined {
 	return alternatives.flatMap((s) => choices(s as JsonSchema) ?? []);
 }
 
+/** The schema of an array's items (of a nullable array too), when it has one schema for all of them. */
+export function itemsSchema(schema: JsonSchema | undefined): JsonSchema | undefined {
+	const items = schema && unwrapNullable(schema).schema.items;
+	return isSchema(items) ? items : undefined;
+}
+
+/** The dataset whose item ids a (table column's) schema says it holds: `display.itemId`. */
+export function itemIdDataset(schema: JsonSchema | undefined): string | undefined {
+	const hint = schema && displayHint(schema);
+	return hint?.kind === 'itemId' ? hint.dataset : undefined;
+}
+
 export function displayHint(schema: JsonSchema): DisplayHint | undefined {
 	const hint = schema[DISPLAY_KEY];
 	return isSchema(hint) && typeof hint.kind === 'string' ? (hint as DisplayHint) : undefined;

@@ -7,6 +7,9 @@ import DebugView from '../../../src/lib/components/DebugView.svelte';
 import Fields from '../../../src/lib/components/Fields.svelte';
 import JsonTree from '../../../src/lib/components/JsonTree.svelte';
 import RunResult from '../../../src/lib/components/RunResult.svelte';
+import RunSummary from '../../../src/lib/components/RunSummary.svelte';
+import TableView from '../../../src/lib/components/TableView.svelte';
+import { triage } from '../../../src/lib/pipeline/triage';
 import { controlValues, fieldsOf, readFields } from '../../../src/lib/ui/fields';
 
 const wordcountManifest = manifest(wordcount);
@@ -105,6 +108,38 @@ describe('DebugView', () => {
 		// No text at the hinted field: the spans are shown as data instead of being dropped.
 		expect(markup).toMatch(/data-display="spans"[^]*<details open/);
 		expect(markup).toMatch(/Extra/);
+	});
+});
+
+describe('TableView', () => {
+	it('links a column of item ids (display.itemId) to the item in the debug page, and leaves other cells as text', () => {
+		const rowSchema = {
+			type: 'object',
+			properties: { id: { type: 'string', 'x-display': { kind: 'itemId', dataset: 'train' } }, subject: { type: 'string' } }
+		};
+		const rows = [
+			{ id: 'a&b 1', subject: 'id-like text' },
+			{ id: 7, subject: 'not a string id' }
+		];
+		const markup = html(TableView, { rows, rowSchema });
+		expect(markup).toContain('<a href="/?dataset=train&amp;id=a%26b+1" title="Open this item in the debug page">a&amp;b 1</a>');
+		expect(markup.match(/<a /g)).toHaveLength(1);
+		// Without the rows' schema nothing is linked.
+		expect(html(TableView, { rows })).not.toContain('<a ');
+	});
+
+	it("is how the triage pipeline's similar mails (debug and final output) reach their past mails", () => {
+		const triageManifest = manifest(triage);
+		const schema = triageManifest.steps.find((step) => step.name === 'similar')?.debug;
+		const rows = [{ id: 'spam-1/00042', subject: 'x', spam: true, queue: null, score: 3 }];
+		const debug = html(DebugView, {
+			schema,
+			debug: { queryTerms: [], neighbours: rows },
+			input: {}
+		});
+		expect(debug).toContain('href="/?dataset=train&amp;id=spam-1%2F00042"');
+		const summary = html(RunSummary, { schema: triageManifest.output, output: { similar: rows } });
+		expect(summary).toContain('href="/?dataset=train&amp;id=spam-1%2F00042"');
 	});
 });
 

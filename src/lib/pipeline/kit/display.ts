@@ -10,7 +10,12 @@ export type DisplayHint =
 	/** Record of label -> number (scores, probabilities), drawn as horizontal bars. */
 	| { kind: 'bars'; max?: number }
 	/** Record of name -> scalar, drawn as a two-column key/value table. */
-	| { kind: 'keyValue' };
+	| { kind: 'keyValue' }
+	/**
+	 * On a string column of a table's rows: the id of an item of the dataset so named (as batch runs and
+	 * the sample picker name them), which the pages link to that item's debug run.
+	 */
+	| { kind: 'itemId'; dataset: string };
 
 export const DISPLAY_KEY = 'x-display';
 
@@ -18,5 +23,6 @@ export const display = {
 	spans: (textField: string) => ({ [DISPLAY_KEY]: { kind: 'spans', textField } satisfies DisplayHint }),
 	table: (columns?: string[]) => ({ [DISPLAY_KEY]: { kind: 'table', columns } satisfies DisplayHint }),
 	bars: (max?: number) => ({ [DISPLAY_KEY]: { kind: 'bars', max } satisfies DisplayHint }),
-	keyValue: () => ({ [DISPLAY_KEY]: { kind: 'keyValue' } satisfies DisplayHint })
+	keyValue: () => ({ [DISPLAY_KEY]: { kind: 'keyValue' } satisfies DisplayHint }),
+	itemId: (dataset: string) => ({ [DISPLAY_KEY]: { kind: 'itemId', dataset } satisfies DisplayHint })
 };

@@ -12,7 +12,7 @@ const index = loadedModel('similar-mail index', async () =>
 );
 
 const neighbourSchema = z.object({
-	id: z.string().describe('Id of the past mail in the dataset'),
+	id: z.string().describe('Id of the past mail in the train split').meta(display.itemId('train')),
 	subject: z.string(),
 	spam: z.boolean().describe('The past mail was spam'),
 	queue: z.string().nullable().describe('Queue of the past mail; null for spam'),
