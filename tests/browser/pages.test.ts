@@ -399,13 +399,20 @@ describe('run page', () => {
 				await route.continue();
 			}
 		);
+		let runs = 0;
+		page.on('request', (request) => void (request.url().includes('/run') && runs++));
 		await page.locator(`input[name="flags.${toggled}"]`).click();
-		await page.getByRole('button', { name: 'Run', exact: true }).click();
+		await page.getByRole('button', { name: 'Run', exact: true }).press('Enter');
 		await page.getByText('Running the pipeline…').waitFor();
-		expect(await page.getByRole('button', { name: 'Running…' }).isDisabled()).toBe(true);
+		const busy = page.getByRole('button', { name: 'Running…' });
+		expect(await busy.getAttribute('aria-disabled')).toBe('true');
+		// Pressed from the keyboard, the button keeps the focus while it runs, and ignores a second press.
+		expect(await busy.evaluate((button) => button === document.activeElement)).toBe(true);
+		await busy.press('Enter');
 		release();
 		await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
 		await page.locator('[data-testid=summary]').waitFor();
+		expect(runs).toBe(1);
 		// What a screen reader announces is one short line, not the whole result.
 		await expect.poll(() => page.locator('.result [role=status]').innerText()).toMatch(/^Done in \S+/);
 		const live = await page.locator('[aria-live], [role=status], [role=alert]').allInnerTexts();

@@ -67,6 +67,16 @@ export function readSource(params: URLSearchParams, issues: Issue[]): RunSource 
 	return input === undefined ? undefined : { input };
 }
 
+/** The address of `url` with query parameters set (or deleted, when undefined) and an optional fragment. */
+export function withQueryChanges(url: URL, changes: Record<string, string | number | undefined>, hash = ''): string {
+	const changed = new URL(url);
+	for (const [name, value] of Object.entries(changes)) {
+		if (value === undefined) changed.searchParams.delete(name);
+		else changed.searchParams.set(name, String(value));
+	}
+	return `${changed.pathname}${changed.search}${hash}`;
+}
+
 /** Flag sets named in the URL, each a JSON object defaulting to `{}` (every flag at its default). */
 export function readFlagParams(params: URLSearchParams, names: string[], issues: Issue[]): Record<string, FlagParams> {
 	return Object.fromEntries(

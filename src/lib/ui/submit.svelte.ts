@@ -26,10 +26,13 @@ function failureText(status: number | undefined, error: unknown): string {
  * Submits a debug form in place, keeping what was typed. When the request itself fails (a body over the
  * server's limit answers 413), the form stays as it was and says why, instead of the page giving way to
  * the error page and the input being lost. An answer that comes after the user has gone to another
- * page is dropped. `submission` is the page's own Submission.
+ * page is dropped. `submission` is the page's own Submission. While `busy()` (by default, while the
+ * form's answer is awaited) a submission is ignored: the buttons say so with `aria-disabled` rather than
+ * `disabled`, which would take the keyboard focus off the button just pressed.
  */
-export function submitInPlace(submission: Submission): SubmitFunction {
-	return ({ formElement, submitter }) => {
+export function submitInPlace(submission: Submission, busy = () => submission.running): SubmitFunction {
+	return ({ formElement, submitter, cancel }) => {
+		if (busy()) return cancel();
 		submission.sentFrom = page.url.href;
 		submission.failure = undefined;
 		return async ({ result, update }) => {
@@ -46,9 +49,8 @@ export function submitInPlace(submission: Submission): SubmitFunction {
 }
 
 /**
- * Disabled while it ran, the submit button lost the keyboard focus (and a navigation puts it on the
- * page's top): it goes back to the button, or to the first field the answer marks invalid. Not when
- * the user has focused something else meanwhile.
+ * The answer's navigation puts the keyboard focus on the page's top: it goes back to the submit button,
+ * or to the first field the answer marks invalid. Not when the user has focused something else meanwhile.
  */
 async function refocus(form: HTMLFormElement, submitter: HTMLElement | null): Promise<void> {
 	await tick();
