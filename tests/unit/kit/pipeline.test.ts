@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InputError, LoadError, definePipeline, defineStep, runPipeline, runStep } from '../../../src/lib/pipeline/kit';
+import {
+	DefinitionError,
+	InputError,
+	LoadError,
+	PipelineOutputError,
+	StepError,
+	definePipeline,
+	defineStep,
+	runPipeline,
+	runStep
+} from '../../../src/lib/pipeline/kit';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
 
 describe('runPipeline', () => {
@@ -88,5 +98,91 @@ describe('loading', () => {
 		expect((await runPipeline(pipeline, { n: 2 })).output).toEqual({ n: 2 });
 		expect((await runStep(flaky, { n: 3 })).output).toEqual({ n: 3 });
 		expect(attempts).toBe(2);
+	});
+});
+
+describe("an author's mistakes", () => {
+	const echo = (name: string, examples?: { n: number }[]) =>
+		defineStep({
+			name,
+			description: 'Returns its input',
+			input: z.object({ n: z.number().min(0) }),
+			output: z.object({ n: z.number() }),
+			examples,
+			run: (input) => ({ output: input })
+		});
+	const pipelineOf = (definition: Partial<Parameters<typeof definePipeline>[0]>) =>
+		definePipeline({
+			name: 'mistakes',
+			version: '1.0.0',
+			description: 'A pipeline with one mistake',
+			input: z.object({ n: z.number() }),
+			output: z.object({ n: z.number() }),
+			flags: z.object({}),
+			steps: [echo('one')],
+			run: async (input) => input,
+			...definition
+		});
+
+	it('are refused where the step or pipeline is defined, each in words that say what to change', () => {
+		expect(() => echo('shout ing/é?')).toThrow(/Step name "shout ing\/é\?" is not allowed: use lower camelCase/);
+		expect(() => echo('constructor')).toThrow(DefinitionError);
+		expect(() => echo('shouting', [{ n: 1 }, { n: -1 }])).toThrow(
+			'Step "shouting": example 2 is not a valid input: n: Too small: expected number to be >=0'
+		);
+		expect(() => pipelineOf({ steps: [echo('route'), echo('route')] })).toThrow(
+			'Pipeline "mistakes": two steps are named "route"; step names must be unique'
+		);
+		expect(() => pipelineOf({ flags: z.object({ on: z.boolean().default(true), threshold: z.number() }) })).toThrow(
+			'Pipeline "mistakes": flag "threshold" has no default; add .default(...): callers, links and batch runs leave flags out'
+		);
+		expect(() => pipelineOf({ examples: [{ name: 'bad', input: { n: 1 }, flags: { nope: true } as never }] })).toThrow(
+			/Pipeline "mistakes": example 1 is not a valid set of flags: .*nope/
+		);
+		expect(() => pipelineOf({ examples: [{ name: 'fine', input: { n: 1 } }] })).not.toThrow();
+	});
+
+	it('a step run but not listed in steps fails naming the fix; one the run never reaches says so in the trace', async () => {
+		const listed = echo('listed');
+		const forgotten = echo('forgotten');
+		const unlisted = pipelineOf({ steps: [listed], run: async (input, ctx) => ctx.step(forgotten, input as { n: number }) });
+		await expect(runPipeline(unlisted, { n: 1 })).rejects.toThrow(
+			'Step "forgotten" is run by pipeline "mistakes" but missing from its steps: add it there'
+		);
+		const neverReached = pipelineOf({
+			steps: [listed, forgotten],
+			run: async (input, ctx) => ctx.step(listed, input as { n: number })
+		});
+		const run = await runPipeline(neverReached, { n: 1 }, { debug: true });
+		expect(run.trace?.map((entry) => [entry.step, entry.status])).toEqual([
+			['listed', 'ok'],
+			['forgotten', 'skipped']
+		]);
+		expect(run.trace?.[1]).toMatchObject({ reason: 'not run on this input' });
+	});
+
+	it("an output the pipeline's schema rejects is the pipeline's bug, and a step's bad output names the step once", async () => {
+		const wrongOutput = pipelineOf({ run: async () => ({ n: 'one' }) as never });
+		const error = await runPipeline(wrongOutput, { n: 1 }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(PipelineOutputError);
+		expect((error as Error).message).toBe(
+			'Pipeline "mistakes" returned an output its output schema rejects: output.n: expected number, received string'
+		);
+		const lying = defineStep({
+			name: 'lying',
+			description: 'Breaks its own output schema',
+			input: z.object({ n: z.number() }),
+			output: z.object({ share: z.number().max(1) }),
+			run: () => ({ output: { share: 1.5 } })
+		});
+		const pipeline = pipelineOf({
+			steps: [lying],
+			run: async (input, ctx) => ({ n: (await ctx.step(lying, input as { n: number })).share })
+		});
+		const failed = await runPipeline(pipeline, { n: 1 }).catch((e: unknown) => e);
+		expect(failed).toBeInstanceOf(StepError);
+		expect((failed as Error).message).toBe(
+			'Step "lying" returned an invalid output: output.share: Too big: expected number to be <=1'
+		);
 	});
 });

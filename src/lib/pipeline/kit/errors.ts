@@ -44,7 +44,26 @@ export class StepError extends Error {
 		/** The trace up to and including the failing step; present when the run was in debug mode. */
 		readonly trace?: unknown[]
 	) {
-		super(`Step "${step}" failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+		// An OutputError names the step already.
+		super(
+			cause instanceof OutputError
+				? cause.message
+				: `Step "${step}" failed: ${cause instanceof Error ? cause.message : String(cause)}`
+		);
+	}
+}
+
+/**
+ * The pipeline's own `run` returned an output its output schema rejects: a bug in the composition, not
+ * in the caller's input nor in one step, so the server answers 500 and logs it.
+ */
+export class PipelineOutputError extends Error {
+	override readonly name = 'PipelineOutputError';
+	constructor(
+		readonly pipeline: string,
+		readonly issues: Issue[]
+	) {
+		super(`Pipeline "${pipeline}" returned an output its output schema rejects: ${formatIssues(issues)}`);
 	}
 }
 

@@ -1,3 +1,4 @@
+export * from './definition-checks';
 export * from './display';
 export * from './errors';
 export * from './evaluation';

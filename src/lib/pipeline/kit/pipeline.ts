@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { InputError, StepError, issuesFromZod } from './errors';
+import { checkExamples, checkFlagDefaults, checkUniqueStepNames } from './definition-checks';
+import { InputError, PipelineOutputError, StepError, issuesFromZod } from './errors';
 import { type Evaluation, type ItemScore } from './evaluation';
 import { type AnyStep, type StepInput, type StepOutput, modelLoader, once, parseStepInput, parseStepOutput } from './step';
 import { type StepTiming, type TraceEntry, stepTimingSchema, toErrorInfo, traceEntrySchema } from './trace';
@@ -85,6 +86,26 @@ export function definePipeline<
 	Score extends ItemScore = ItemScore,
 	const S extends readonly AnyStep[] = readonly AnyStep[]
 >(definition: PipelineDefinition<I, O, F, L, Score, S>): Pipeline<I, O, F, L, Score, S> {
+	const owner = `Pipeline "${definition.name}"`;
+	checkUniqueStepNames(definition.name, definition.steps);
+	checkFlagDefaults(definition.name, definition.flags);
+	const examples = definition.examples ?? [];
+	checkExamples(
+		owner,
+		'input',
+		definition.input,
+		examples.map((example) => example.input)
+	);
+	checkExamples(
+		owner,
+		'set of flags',
+		definition.flags.strict(),
+		examples.map((example) => example.flags ?? {})
+	);
+	if (definition.label) {
+		const labelled = examples.filter((example) => example.label !== undefined).map((example) => example.label);
+		checkExamples(owner, 'label', definition.label, labelled);
+	}
 	const ownLoad = modelLoader(undefined, definition.load);
 	const load = once(async () => {
 		await Promise.all(definition.steps.map((step) => step.load()));
@@ -166,6 +187,9 @@ export async function runPipeline<P extends AnyPipeline>(
 		flags,
 		debug,
 		async step(step, stepInput) {
+			// Unlisted, it would never load, and the API and pages would not know it.
+			if (!pipeline.steps.includes(step))
+				throw new Error(`Step "${step.name}" is run by pipeline "${pipeline.name}" but missing from its steps: add it there`);
 			const startMs = elapsed();
 			let parsed: unknown = stepInput;
 			try {
@@ -191,14 +215,17 @@ export async function runPipeline<P extends AnyPipeline>(
 
 	const rawOutput = await pipeline.run(parsedInput, ctx);
 	const parsedOutput = pipeline.output.safeParse(rawOutput);
-	if (!parsedOutput.success)
-		throw new StepError(
-			'(pipeline output)',
-			new InputError(issuesFromZod(parsedOutput.error, ['output'])),
-			debug ? trace : undefined
-		);
+	if (!parsedOutput.success) throw new PipelineOutputError(pipeline.name, issuesFromZod(parsedOutput.error, ['output']));
+	if (debug) traceUntouchedSteps(pipeline, trace, elapsed());
 	const durationMs = elapsed();
 	return debug
 		? { output: parsedOutput.data, flags, timings, trace, durationMs }
 		: { output: parsedOutput.data, flags, timings, durationMs };
+}
+
+/** A step the run neither ran nor skipped still gets its entry, saying so, rather than looking as if an earlier step had failed. */
+function traceUntouchedSteps(pipeline: AnyPipeline, trace: TraceEntry[], startMs: number): void {
+	const traced = new Set(trace.map((entry) => entry.step));
+	for (const step of pipeline.steps)
+		if (!traced.has(step.name)) trace.push({ step: step.name, status: 'skipped', startMs, reason: 'not run on this input' });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkExamples, checkStepName } from './definition-checks';
 import { InputError, LoadError, OutputError, issuesFromZod } from './errors';
 import { type MaybePromise, andThen } from './maybe-promise';
 
@@ -78,6 +79,8 @@ export function defineStep<
 	D extends z.ZodType = z.ZodUndefined,
 	const N extends string = string
 >(definition: StepDefinition<I, O, D, N>): Step<I, O, D, N> {
+	checkStepName(definition.name);
+	checkExamples(`Step "${definition.name}"`, 'input', definition.input, definition.examples);
 	return { ...definition, load: modelLoader(definition.name, definition.load) };
 }
 
