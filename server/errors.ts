@@ -55,6 +55,8 @@ export function errorMessage(message: string, issues: Issue[] | undefined): stri
 
 /** Field issues, failing step and trace carried by an error's cause, for the error body. */
 export function errorDetails(error: TRPCError): Pick<ApiError, 'issues' | 'step' | 'trace'> {
+	// A bug (an answer its own output schema rejects, say) is not the caller's input: nothing of it goes out.
+	if (error.code === 'INTERNAL_SERVER_ERROR') return {};
 	const cause = error.cause;
 	if (cause instanceof z.ZodError) return { issues: issuesFromZod(cause) };
 	if (cause instanceof InputError) return { issues: cause.issues satisfies Issue[] };

@@ -1,4 +1,5 @@
 import { type AnyPipeline, type PipelineName, pipelines } from '../src/lib/pipeline';
+import { ConfigError } from './config';
 import { DEFAULT_PIPELINE } from './default-pipeline';
 
 /** The pipeline served and batched when none is named: `CONVINCE_PIPELINE`, else the default. */
@@ -15,7 +16,9 @@ export function registeredPipeline(name: string): AnyPipeline | undefined {
 export function selectPipeline(name: string = defaultPipelineName()): AnyPipeline {
 	const pipeline = registeredPipeline(name);
 	if (!pipeline) {
-		throw new Error(`CONVINCE_PIPELINE="${name}" is not a registered pipeline; known: ${Object.keys(pipelines).join(', ')}`);
+		throw new ConfigError(
+			`CONVINCE_PIPELINE="${name}" is not a registered pipeline; known: ${Object.keys(pipelines).join(', ')}`
+		);
 	}
 	return pipeline;
 }

@@ -12,25 +12,36 @@ import path from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 
-const buildDir = path.resolve(process.argv[2] ?? process.env.CONVINCE_BUILD_DIR ?? 'build');
-if (!existsSync(path.join(buildDir, 'handler.js'))) {
-	console.error(`No SvelteKit build in ${buildDir}: run \`npx vite build\` first (or pass the build folder).`);
+/** Stops start-up with one line, no stack: a setting or the machine is wrong, not the code. */
+function stop(message) {
+	console.error(`[convince] ${message}`);
 	process.exit(1);
 }
+
+const buildDir = path.resolve(process.argv[2] ?? process.env.CONVINCE_BUILD_DIR ?? 'build');
+if (!existsSync(path.join(buildDir, 'handler.js')))
+	stop(`No SvelteKit build in ${buildDir}: run \`npx vite build\` first (or pass the build folder).`);
+
 /** Imports a module of the build. A bad setting (ConfigError, server/config.ts) stops start-up with its one-line message. */
 async function load(file) {
 	try {
 		return await import(pathToFileURL(path.join(buildDir, file)).href);
 	} catch (error) {
 		if (error?.name !== 'ConfigError') throw error;
-		console.error(`[convince] ${error.message}`);
-		process.exit(1);
+		stop(error.message);
 	}
 }
 
 // As the build's own index.js: instrumentation first (it sets BODY_SIZE_LIMIT before the handler reads it).
 if (existsSync(path.join(buildDir, 'instrumentation.server.js'))) await load('instrumentation.server.js');
 const { env, timeout_env } = await load('env.js');
+// Checked before the app starts, so a bad one is the only line printed.
+const socketPath = env('SOCKET_PATH', false);
+// Empty counts as unset, as for the app's own variables (an empty PORT listened on a random port).
+const host = env('HOST', '') || '0.0.0.0';
+const port = env('PORT', '') || (!socketPath && '3000');
+if (!socketPath && !/^\d+$/.test(port)) stop(`PORT must be a port number, got "${port}"`);
+if (!socketPath && Number(port) > 65535) stop(`PORT must be at most 65535, got ${port}`);
 // Without ORIGIN, adapter-node builds a request's origin from its Host header and PROTOCOL_HEADER, and
 // takes the protocol to be https when that header is absent: a page's form posted over plain HTTP (from
 // http://127.0.0.1:3000, or the machine's address on another one) then failed the cross-site check.
@@ -45,9 +56,6 @@ const fastPath = globalThis[Symbol.for('convince.fastPath')];
 if (!fastPath) console.warn('[convince] no REST fast path published by the app: SvelteKit answers every request');
 
 if (env('LISTEN_PID', '') || env('LISTEN_FDS', '')) throw new Error('server/serve.js does not do systemd socket activation');
-const socketPath = env('SOCKET_PATH', false);
-const host = env('HOST', '0.0.0.0');
-const port = env('PORT', !socketPath && '3000');
 const shutdownTimeout = parseInt(env('SHUTDOWN_TIMEOUT', '30'));
 
 /** Answers like polka, which adapter-node wraps the handler in: 404 when nothing answered, 500 on a throw. */
@@ -77,6 +85,14 @@ const headersTimeout = timeout_env('HEADERS_TIMEOUT');
 if (headersTimeout !== undefined) server.headersTimeout = headersTimeout * 1000;
 
 if (socketPath && existsSync(socketPath) && statSync(socketPath).size === 0) rmSync(socketPath);
+server.on('error', (error) => {
+	const where = socketPath || `${host}:${port}`;
+	if (error.code === 'EADDRINUSE') stop(`${where} is in use: another server listens there (set PORT to another port)`);
+	if (error.code === 'EACCES') stop(`no permission to listen on ${where} (ports below 1024 need privileges)`);
+	if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN')
+		stop(`cannot listen on ${where}: HOST is not an address of this machine`);
+	throw error;
+});
 server.listen(socketPath ? { path: socketPath } : { host, port: Number(port) }, () => {
 	const address = server.address();
 	console.log(`Listening on ${typeof address === 'string' ? address : `http://${host}:${address?.port}`}`);

@@ -1,6 +1,8 @@
-import { type Handle, type ServerInit, redirect, text } from '@sveltejs/kit';
+import { type Handle, type HandleServerError, type ServerInit, redirect, text } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
 import { getApp } from '$server/app';
 import { SESSION_COOKIE } from '$server/auth';
+import { openDatabaseAtStart } from '$server/config';
 import { isCrossSiteFormSubmission } from '$server/http/csrf';
 import { publishNodeFastPath } from '$server/http/node-fast-path';
 import { needsSignIn, signInPath } from '$server/http/page-access';
@@ -14,6 +16,7 @@ import { warmUp } from '$server/models';
 export const init: ServerInit = () => {
 	const app = getApp();
 	const { config, pipeline } = app;
+	openDatabaseAtStart();
 	console.log(
 		`[convince] serving pipeline "${pipeline.name}" ${pipeline.version}; REST at /api/v1, tRPC at /api/trpc, docs at /docs`
 	);
@@ -52,5 +55,26 @@ export const handle: Handle = async ({ event, resolve }) => {
 		status && response.status === 200 && !event.isDataRequest
 			? new Response(response.body, { status, headers: response.headers })
 			: response;
+	setSecurityHeaders(answered.headers);
 	return settleUnreadBody(event.request, answered, maxBodyBytes);
+};
+
+/** Pages are never framed by another site (clickjacking), nor is a file's type guessed from its bytes. */
+function setSecurityHeaders(headers: Headers): void {
+	headers.set('x-content-type-options', 'nosniff');
+	headers.set('x-frame-options', 'DENY');
+	headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+}
+
+/**
+ * A page that failed unexpectedly: the log gets what went wrong underneath (a procedure's error says
+ * only "Internal server error" to its callers), the page the generic message. A missing page is not
+ * an error to log.
+ */
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status !== 404) {
+		const cause = error instanceof TRPCError && error.cause ? error.cause : error;
+		console.error(`[convince] ${event.request.method} ${event.url.pathname} failed:`, cause);
+	}
+	return { message };
 };

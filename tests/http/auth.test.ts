@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type TestServer, startTestServer } from '../setup/server';
 import { baseUrl, call, expectSameOnBothPaths, postJson } from './request';
@@ -165,17 +169,53 @@ describe('pages with CONVINCE_API_KEY set', () => {
 	});
 });
 
-describe('a key too short to guard anything', () => {
-	it('stops start-up with one line naming the variable, no stack trace', async () => {
-		const server = spawn(process.execPath, ['server/serve.js', inject('buildDir')], {
-			env: { ...process.env, CONVINCE_API_KEY: 'short', PORT: '0' },
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
-		let stderr = '';
-		server.stderr.on('data', (chunk) => (stderr += chunk));
-		const [code] = await once(server, 'exit');
-		expect(code).toBe(1);
-		expect(stderr.trim()).toBe('[convince] Invalid server environment: CONVINCE_API_KEY: use at least 16 characters');
+/** Starts the production server with these settings; answers its exit code and what it printed on stderr. */
+async function failedStart(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+	const server = spawn(process.execPath, ['server/serve.js', inject('buildDir')], {
+		// A key, so that the only line on stderr is not the warning that the server runs open.
+		env: { ...process.env, CONVINCE_API_KEY: 'a-key-long-enough-to-start', PORT: '0', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let stderr = '';
+	server.stderr.on('data', (chunk) => (stderr += chunk));
+	const [code] = await once(server, 'exit');
+	return { code, stderr: stderr.trim() };
+}
+
+describe('a setting the server cannot work with', () => {
+	it('stops start-up with one line naming it, no stack trace', async () => {
+		const notAFolder = path.join(mkdtempSync(path.join(tmpdir(), 'convince-start-')), 'file');
+		writeFileSync(notAFolder, '');
+		const busy = createServer().listen(0, '127.0.0.1');
+		await once(busy, 'listening');
+		const busyPort = String((busy.address() as AddressInfo).port);
+		try {
+			const cases: [Record<string, string>, string | RegExp][] = [
+				[{ CONVINCE_API_KEY: 'short' }, 'Invalid server environment: CONVINCE_API_KEY: use at least 16 characters'],
+				// A passphrase, or a key file's trailing newline: it would start, then refuse every bearer call.
+				[
+					{ CONVINCE_API_KEY: 'correct horse battery staple' },
+					'Invalid server environment: CONVINCE_API_KEY: use printable ASCII without spaces or line breaks'
+				],
+				[{ CONVINCE_PIPELINE: 'nope' }, /^CONVINCE_PIPELINE="nope" is not a registered pipeline; known: .*triage/],
+				[{ CONVINCE_DB: path.join(notAFolder, 'runs.db') }, /^CONVINCE_DB: the database .*file\/runs\.db cannot be opened: /],
+				[{ PORT: 'abc' }, 'PORT must be a port number, got "abc"'],
+				[
+					{ PORT: busyPort, HOST: '127.0.0.1' },
+					`127.0.0.1:${busyPort} is in use: another server listens there (set PORT to another port)`
+				]
+			];
+			for (const [env, expected] of cases) {
+				const { code, stderr } = await failedStart(env);
+				expect(code, JSON.stringify(env)).toBe(1);
+				expect(stderr.split('\n'), JSON.stringify(env)).toHaveLength(1);
+				const line = stderr.replace(/^\[convince\] /, '');
+				if (typeof expected === 'string') expect(line).toBe(expected);
+				else expect(line).toMatch(expected);
+			}
+		} finally {
+			busy.close();
+		}
 	});
 });
 

@@ -58,3 +58,14 @@ describe('response compression', () => {
 		expect(response.headers.get('content-length')).not.toBeNull();
 	});
 });
+
+describe('page headers', () => {
+	it('keep other sites from framing a page, and browsers from guessing a file type', async () => {
+		for (const path of ['/', '/runs']) {
+			const { headers } = await getRaw(path, 'identity');
+			expect(headers['x-frame-options'], path).toBe('DENY');
+			expect(headers['x-content-type-options'], path).toBe('nosniff');
+			expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
+		}
+	});
+});

@@ -2,13 +2,21 @@ import { error } from '@sveltejs/kit';
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { orPageError, runsCaller } from './caller.server';
 
 /**
  * Streams a file the batch runner wrote for a done run (see server/batch/report.ts). Only fixed file
- * names under the run's folder: nothing from the URL becomes a path.
+ * names under the run's folder: nothing from the URL becomes a path. The run must be a done run of
+ * this database: a reports folder kept from another database holds other runs under the same ids.
  */
-export function reportResponse(runId: string, file: 'summary.html' | 'items.csv', headers: Record<string, string>): Response {
+export async function reportResponse(
+	runId: string,
+	file: 'summary.html' | 'items.csv',
+	headers: Record<string, string>
+): Promise<Response> {
 	if (!/^\d+$/.test(runId)) error(404, `run ${runId} not found`);
+	const { run } = await orPageError(() => runsCaller().get({ id: Number(runId) }));
+	if (run.status !== 'done') error(404, `run ${runId} is ${run.status}: its report is written when it is done`);
 	const full = path.resolve(process.env.CONVINCE_REPORTS ?? 'reports', `run-${runId}`, file);
 	if (!existsSync(full)) error(404, `run ${runId} has no report (reports are written when a run is done)`);
 	return new Response(Readable.toWeb(createReadStream(full)) as ReadableStream, { headers });

@@ -54,6 +54,8 @@ describe('readConfig', () => {
 		expect(readConfig({ CONVINCE_PIPELINE_WORKERS: '0' }).pipelineWorkers).toBe(0);
 		expect(() => readConfig({ CONVINCE_MAX_BODY_BYTES: 'lots' })).toThrow(/CONVINCE_MAX_BODY_BYTES/);
 		expect(() => readConfig({ CONVINCE_PIPELINE_WORKERS: '-1' })).toThrow(/CONVINCE_PIPELINE_WORKERS/);
+		// Each worker loads the models: a thousand took the machine's memory.
+		expect(() => readConfig({ CONVINCE_PIPELINE_WORKERS: '1000' })).toThrow(/CONVINCE_PIPELINE_WORKERS: at most 4 per core/);
 		expect(() => readConfig({ CONVINCE_WORKER_HEAP_MB: 'lots' })).toThrow(/CONVINCE_WORKER_HEAP_MB/);
 		expect(() => workerHeapMbFromEnv('-1')).toThrow(/CONVINCE_WORKER_HEAP_MB/);
 		expect(workerHeapMbFromEnv('')).toBe(256);
