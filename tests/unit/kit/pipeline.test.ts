@@ -184,5 +184,8 @@ describe("an author's mistakes", () => {
 		expect((failed as Error).message).toBe(
 			'Step "lying" returned an invalid output: output.share: Too big: expected number to be <=1'
 		);
+		// As the server's thread rebuilds it from a pipeline worker's answer: a plain Error with the name.
+		const rebuilt = Object.assign(new Error((failed as StepError).message), { name: 'OutputError' });
+		expect(new StepError('lying', rebuilt).message).toBe((failed as Error).message);
 	});
 });

@@ -44,12 +44,9 @@ export class StepError extends Error {
 		/** The trace up to and including the failing step; present when the run was in debug mode. */
 		readonly trace?: unknown[]
 	) {
-		// An OutputError names the step already.
-		super(
-			cause instanceof OutputError
-				? cause.message
-				: `Step "${step}" failed: ${cause instanceof Error ? cause.message : String(cause)}`
-		);
+		// An OutputError names the step already. By name: one rebuilt from a worker thread is a plain Error.
+		const message = cause instanceof Error ? cause.message : String(cause);
+		super(cause instanceof Error && cause.name === 'OutputError' ? message : `Step "${step}" failed: ${message}`);
 	}
 }
 
