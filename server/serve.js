@@ -68,8 +68,8 @@ function sveltekit(request, response) {
 	Promise.resolve(handler(request, response, fail)).catch(fail);
 }
 
-// gzip or Brotli when the client accepts it, for 1 KB and more: a run page holding a big mail came to
-// 1.8 MB of HTML. The fast path's answers (pipeline and step results) stay as they are: it exists for
+// gzip or Brotli when the client accepts it, for 1 KB and more: a run page holding a 220 KB mail came to
+// 1.5 MB of HTML. The fast path's answers (pipeline and step results) stay as they are: it exists for
 // throughput, and API clients on the same network gain little from a few KB less.
 const compress = compression();
 
@@ -87,7 +87,8 @@ if (headersTimeout !== undefined) server.headersTimeout = headersTimeout * 1000;
 if (socketPath && existsSync(socketPath) && statSync(socketPath).size === 0) rmSync(socketPath);
 server.on('error', (error) => {
 	const where = socketPath || `${host}:${port}`;
-	if (error.code === 'EADDRINUSE') stop(`${where} is in use: another server listens there (set PORT to another port)`);
+	if (error.code === 'EADDRINUSE')
+		stop(`${where} is in use: another server listens there (set ${socketPath ? 'SOCKET_PATH' : 'PORT'} to another one)`);
 	if (error.code === 'EACCES') stop(`no permission to listen on ${where} (ports below 1024 need privileges)`);
 	if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN')
 		stop(`cannot listen on ${where}: HOST is not an address of this machine`);

@@ -10,7 +10,7 @@ import { dropUnreadBody, settleUnreadBody } from '$server/http/unread-body';
 import { warmUp } from '$server/models';
 
 /**
- * Fails start-up on a bad environment or unknown pipeline, says once whether the API is open, starts
+ * Fails start-up on a bad environment, an unknown pipeline or a database that cannot be opened, says once whether the API is open, starts
  * loading models (and the pipeline's worker threads), and hands server/serve.js the fast path for REST calls, built on this same app.
  */
 export const init: ServerInit = () => {

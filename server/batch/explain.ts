@@ -1,6 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Run } from '../../db/schema';
-import { type AnyPipeline, type TraceEntry, StepError, runPipeline, toErrorInfo } from '../../src/lib/pipeline';
+import {
+	type AnyPipeline,
+	type TraceEntry,
+	PipelineOutputError,
+	StepError,
+	runPipeline,
+	toErrorInfo
+} from '../../src/lib/pipeline';
 import { codeVersion } from './code-version';
 import { type DatasetItem, findDatasetItem, readDataset, resolveDataset } from './dataset';
 import { registeredPipeline } from '../pipeline';
@@ -15,7 +22,8 @@ async function tracedRun(pipeline: AnyPipeline, input: unknown, flags: Record<st
 		const run = await runPipeline(pipeline, input, { flags, debug: true });
 		return { flags, output: run.output as unknown, error: null, trace: run.trace ?? [] };
 	} catch (error) {
-		const trace = error instanceof StepError ? ((error.trace ?? []) as TraceEntry[]) : [];
+		const traced = error instanceof StepError || error instanceof PipelineOutputError;
+		const trace = traced ? ((error.trace ?? []) as TraceEntry[]) : [];
 		return { flags, output: null, error: toErrorInfo(error instanceof StepError ? error.cause : error), trace };
 	}
 }

@@ -202,7 +202,7 @@ describe('a setting the server cannot work with', () => {
 				[{ PORT: 'abc' }, 'PORT must be a port number, got "abc"'],
 				[
 					{ PORT: busyPort, HOST: '127.0.0.1' },
-					`127.0.0.1:${busyPort} is in use: another server listens there (set PORT to another port)`
+					`127.0.0.1:${busyPort} is in use: another server listens there (set PORT to another one)`
 				]
 			];
 			for (const [env, expected] of cases) {

@@ -80,6 +80,10 @@ export function toPageError(error: unknown, path?: string): PageError {
 			return { kind: 'server', message: error.message };
 		default:
 			logInternalError({ error, path });
+			// The pages are for the people who build and review the pipeline: this bug is theirs to see.
+			// By name: from a pipeline worker it comes back as a plain Error.
+			if (error.cause instanceof Error && error.cause.name === 'PipelineOutputError')
+				return { kind: 'server', message: error.cause.message };
 			return { kind: 'server', message: 'Internal server error' };
 	}
 }

@@ -14,7 +14,8 @@ export async function reportResponse(
 	file: 'summary.html' | 'items.csv',
 	headers: Record<string, string>
 ): Promise<Response> {
-	if (!/^\d+$/.test(runId)) error(404, `run ${runId} not found`);
+	// A run id is a positive safe integer; anything else names no run (not a bad parameter).
+	if (!/^[1-9]\d{0,14}$/.test(runId)) error(404, `run ${runId} not found`);
 	const { run } = await orPageError(() => runsCaller().get({ id: Number(runId) }));
 	if (run.status !== 'done') error(404, `run ${runId} is ${run.status}: its report is written when it is done`);
 	const full = path.resolve(process.env.CONVINCE_REPORTS ?? 'reports', `run-${runId}`, file);

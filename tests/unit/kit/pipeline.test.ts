@@ -127,6 +127,7 @@ describe("an author's mistakes", () => {
 	it('are refused where the step or pipeline is defined, each in words that say what to change', () => {
 		expect(() => echo('shout ing/é?')).toThrow(/Step name "shout ing\/é\?" is not allowed: use lower camelCase/);
 		expect(() => echo('constructor')).toThrow(DefinitionError);
+		expect(() => echo('then')).toThrow(DefinitionError);
 		expect(() => echo('shouting', [{ n: 1 }, { n: -1 }])).toThrow(
 			'Step "shouting": example 2 is not a valid input: n: Too small: expected number to be >=0'
 		);
@@ -165,6 +166,10 @@ describe("an author's mistakes", () => {
 		const wrongOutput = pipelineOf({ run: async () => ({ n: 'one' }) as never });
 		const error = await runPipeline(wrongOutput, { n: 1 }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(PipelineOutputError);
+		// In debug mode it keeps the trace, for the pages and for explaining a changed item.
+		const traced = await runPipeline(wrongOutput, { n: 1 }, { debug: true }).catch((e: unknown) => e);
+		expect((traced as PipelineOutputError).trace).toEqual([]);
+		expect((error as PipelineOutputError).trace).toBeUndefined();
 		expect((error as Error).message).toBe(
 			'Pipeline "mistakes" returned an output its output schema rejects: output.n: expected number, received string'
 		);

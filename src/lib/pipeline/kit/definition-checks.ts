@@ -11,9 +11,11 @@ export class DefinitionError extends Error {
 
 /** Names become URL paths, REST operations and procedure keys: letters and digits, lower camelCase. */
 const STEP_NAME = /^[a-z][A-Za-z0-9]*$/;
+/** Names tRPC refuses for procedures. */
+const ROUTER_RESERVED = new Set(['then', 'call', 'apply']);
 
 export function checkStepName(name: string): void {
-	if (!STEP_NAME.test(name) || name in Object.prototype)
+	if (!STEP_NAME.test(name) || name in Object.prototype || ROUTER_RESERVED.has(name))
 		throw new DefinitionError(
 			`Step name ${JSON.stringify(name)} is not allowed: use lower camelCase letters and digits (it names a URL path, a REST operation and a procedure)`
 		);

@@ -58,7 +58,9 @@ export class PipelineOutputError extends Error {
 	override readonly name = 'PipelineOutputError';
 	constructor(
 		readonly pipeline: string,
-		readonly issues: Issue[]
+		readonly issues: Issue[],
+		/** Every step's entry, all having run; present when the run was in debug mode. */
+		readonly trace?: unknown[]
 	) {
 		super(`Pipeline "${pipeline}" returned an output its output schema rejects: ${formatIssues(issues)}`);
 	}

@@ -215,7 +215,8 @@ export async function runPipeline<P extends AnyPipeline>(
 
 	const rawOutput = await pipeline.run(parsedInput, ctx);
 	const parsedOutput = pipeline.output.safeParse(rawOutput);
-	if (!parsedOutput.success) throw new PipelineOutputError(pipeline.name, issuesFromZod(parsedOutput.error, ['output']));
+	if (!parsedOutput.success)
+		throw new PipelineOutputError(pipeline.name, issuesFromZod(parsedOutput.error, ['output']), debug ? trace : undefined);
 	if (debug) traceUntouchedSteps(pipeline, trace, elapsed());
 	const durationMs = elapsed();
 	return debug
