@@ -1,6 +1,6 @@
 // Batch runner benchmark: see HELP. Every figure comes with its baseline measured in the same run.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,9 @@ const HELP = `Usage: npm run bench -- batch [--pipeline <name>] [--dataset test]
    (a shared host's other tenants can take a core away for minutes): ${availableParallelism()} threads starting cold
    and each evaluating 1/${availableParallelism()} of the sample through the workers' own module vs one thread
    evaluating all of it (each thread pays its own model loading and JIT warm-up, as each worker does;
-   no main thread, SQLite or messages), and a pure CPU loop in ${availableParallelism()} threads vs one.
+   no main thread, SQLite or messages), the bare loop in ${availableParallelism()} processes sharing nothing, each over
+   1/${availableParallelism()} of the items, vs one process over all (and the CPU time the same items then cost: above 1x,
+   the cores slow each other down), and a pure CPU loop in ${availableParallelism()} threads vs one.
    Targets: one worker >= 90% of the bare loop; the default pool >= 1.7x one worker (2 cores).
 2. Peak RSS of \`npm run batch\` over --items items (default 100,000: the dataset repeated under new
    ids), read from /proc while it runs, with the default pool and again with one worker. Target < 500 MB.
@@ -145,6 +147,34 @@ async function bareLoop(file) {
 	const [code] = await once(child, 'exit');
 	if (code !== 0) throw new Error(`the bare loop exited ${code}`);
 	return JSON.parse(stdout);
+}
+
+/** The file's lines in `parts` files of about equal length, beside it. */
+function splitLines(file, parts) {
+	const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+	const share = Math.ceil(lines.length / parts);
+	return Array.from({ length: parts }, (_, i) => {
+		const part = file.replace(/\.jsonl$/, `-${i + 1}-of-${parts}.jsonl`);
+		writeFileSync(part, lines.slice(i * share, (i + 1) * share).join('\n') + '\n');
+		return part;
+	});
+}
+
+/**
+ * The most N workers could gain here with nothing shared at all: N processes, each running the bare
+ * loop over one of `parts` (the items split N ways), against one process running it over all of them.
+ * Also the CPU time the same items cost with N cores busy at once, as a multiple of their cost in one
+ * process: above 1, the cores slow each other down (shared caches, memory, a host's other tenants).
+ */
+async function processScaling(file, parts) {
+	const timed = async (files) => {
+		const started = performance.now();
+		const results = await Promise.all(files.map(bareLoop));
+		return { ms: performance.now() - started, cpuSeconds: results.reduce((sum, r) => sum + r.cpuSeconds, 0) };
+	};
+	const one = await timed([file]);
+	const many = await timed(parts);
+	return { scaling: one.ms / many.ms, cpuCost: many.cpuSeconds / one.cpuSeconds };
 }
 
 async function batchRate(file, concurrency) {
@@ -272,6 +302,7 @@ try {
 	log(`bench batch: pipeline ${pipelineName}, dataset ${args.dataset}, ${availableParallelism()} cores`);
 	const count = sample;
 	const file = await writeRepeated(count, 'sample.jsonl');
+	const parts = splitLines(file, availableParallelism());
 	// The machine's speed drifts (shared host): each round measures them all close together, in a
 	// rotated order, and the ratios are the medians of the rounds' own ratios.
 	const contenders = {
@@ -279,6 +310,7 @@ try {
 		one: () => batchRate(file, 1),
 		pool: () => batchRate(file, availableParallelism()),
 		machine: () => cpuScaling(availableParallelism()),
+		processes: () => processScaling(file, parts),
 		pipelineCeiling: () => pipelineScaling(availableParallelism(), file)
 	};
 	const rounds = [];
@@ -289,7 +321,7 @@ try {
 		const result = {};
 		for (const name of order) result[name] = await contenders[name]();
 		log(
-			`  bare ${result.bare.itemsPerSecond.toFixed(1)}, 1 worker ${result.one.itemsPerSecond.toFixed(1)}, ${availableParallelism()} workers ${result.pool.itemsPerSecond.toFixed(1)} items/s; ceilings: pipeline ${result.pipelineCeiling.toFixed(2)}x, CPU loop ${result.machine.toFixed(2)}x`
+			`  bare ${result.bare.itemsPerSecond.toFixed(1)}, 1 worker ${result.one.itemsPerSecond.toFixed(1)}, ${availableParallelism()} workers ${result.pool.itemsPerSecond.toFixed(1)} items/s; ceilings: pipeline ${result.pipelineCeiling.toFixed(2)}x, processes ${result.processes.scaling.toFixed(2)}x (CPU time x${result.processes.cpuCost.toFixed(2)}), CPU loop ${result.machine.toFixed(2)}x`
 		);
 		rounds.push(result);
 	}
@@ -310,6 +342,8 @@ try {
 	// The host's other tenants can take a core away for minutes: the ceiling is measured in every round.
 	const machineScaling = median(rounds.map((r) => r.machine));
 	const pipelineScalingHere = median(rounds.map((r) => r.pipelineCeiling));
+	const processScalingHere = median(rounds.map((r) => r.processes.scaling));
+	const processCpuCost = median(rounds.map((r) => r.processes.cpuCost));
 
 	log(`peak RSS over ${bigItems} items (a long run: ~${Math.round(bigItems / pool.itemsPerSecond / 60)} min)...`);
 	const bigFile = await writeRepeated(bigItems, 'repeated.jsonl');
@@ -345,6 +379,8 @@ try {
 		steadyPoolVsOneWorker,
 		machineThreadScaling: machineScaling,
 		pipelineThreadScaling: pipelineScalingHere,
+		pipelineProcessScaling: processScalingHere,
+		pipelineProcessCpuCost: processCpuCost,
 		bigItems,
 		bigRunSeconds: big.seconds,
 		bigRunOneWorkerSeconds: bigOne.seconds,
@@ -380,6 +416,9 @@ try {
 		);
 		console.log(
 			`  pool ceiling       ${figures.cores} threads from cold, each evaluating 1/${figures.cores} of the items = ${pipelineScalingHere.toFixed(2)}x one thread evaluating all (no runner: the most a pool gains here)`
+		);
+		console.log(
+			`  processes          ${figures.cores} processes sharing nothing, each running the bare loop over 1/${figures.cores} of the items = ${processScalingHere.toFixed(2)}x one process over all; the same items take ${processCpuCost.toFixed(2)}x the CPU time with ${figures.cores} cores busy`
 		);
 		console.log(`  machine            ${figures.cores} threads of a pure CPU loop = ${machineScaling.toFixed(2)}x one thread`);
 		console.log(

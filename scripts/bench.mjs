@@ -24,4 +24,6 @@ Figures are printed with ratios against baselines measured in the same run; --js
 	process.exit(name && !values.help ? 1 : 0);
 }
 $.verbose = false;
-await $({ stdio: 'inherit' })`node --import tsx ${benches[name]} ${process.argv.slice(3)}`;
+// The bench has printed its own error: its exit code is enough here, not zx's trace of the call.
+const { exitCode } = await $({ stdio: 'inherit', nothrow: true })`node --import tsx ${benches[name]} ${process.argv.slice(3)}`;
+process.exitCode = exitCode ?? 1;

@@ -2,7 +2,8 @@
 // a plain loop, one core, in a fresh process. Nothing of the pipeline is imported before the clock
 // starts, so the loop pays the pipeline's import and model loading as a batch's workers do.
 // Usage: node --import tsx scripts/lib/bare-loop.mjs <dataset file> <pipeline>
-// Prints one JSON object: items/s from importing the pipeline to the last item, and the steady rate.
+// Prints one JSON object: items/s from importing the pipeline to the last item, the steady rate, and the
+// CPU time the process used (all its threads: V8's compiler and collector too).
 import { readDataset, resolveDataset } from '../../server/batch/dataset.ts';
 import { steadyRate } from './steady-rate.mjs';
 
@@ -26,4 +27,5 @@ for await (const record of readDataset(resolveDataset(file))) {
 	steady.record(++items);
 }
 const itemsPerSecond = items / ((performance.now() - started) / 1000);
-console.log(JSON.stringify({ itemsPerSecond, steadyItemsPerSecond: steady.itemsPerSecond() }));
+const { user, system } = process.cpuUsage();
+console.log(JSON.stringify({ itemsPerSecond, steadyItemsPerSecond: steady.itemsPerSecond(), cpuSeconds: (user + system) / 1e6 }));
