@@ -8,6 +8,7 @@
 import compression from 'compression';
 import http from 'node:http';
 import { existsSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
@@ -100,9 +101,21 @@ server.listen(socketPath ? { path: socketPath } : { host, port: Number(port) }, 
 });
 
 let forceClose;
-/** As adapter-node: stop accepting, let requests in flight finish, then tell the app (`sveltekit:shutdown`). */
+let firstSignalAt = 0;
+/**
+ * As adapter-node: stop accepting, let requests in flight finish, then tell the app (`sveltekit:shutdown`).
+ * A second signal (Ctrl-C again) stops at once: whoever sends it has chosen not to wait. One Ctrl-C
+ * reaches this process several times within milliseconds (from the terminal, and relayed by npm and
+ * `npm start`): signals within a second of the first count as that one.
+ */
 function shutdown(reason) {
-	if (forceClose) return;
+	if (forceClose) {
+		if (Date.now() - firstSignalAt < 1000) return;
+		console.error(`[convince] ${reason} again: stopping now, without waiting for requests in flight`);
+		process.exit(128 + os.constants.signals[reason]);
+	}
+	firstSignalAt = Date.now();
+	console.log(`[convince] ${reason}: finishing requests in flight (at most ${shutdownTimeout} s; send it again to stop now)`);
 	// Idle keep-alive connections would otherwise hold close() until they time out.
 	server.closeIdleConnections();
 	server.close((error) => {

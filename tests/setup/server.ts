@@ -58,6 +58,8 @@ export interface TestServer {
 	pid: number;
 	/** Everything the server printed so far (stdout and stderr). */
 	output: () => string;
+	/** Settles with the exit code (null when a signal ended it) once the server process has exited. */
+	exited: Promise<number | null>;
 	stop: () => Promise<void>;
 }
 
@@ -123,13 +125,13 @@ export async function startTestServer({
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 	let printed = '';
 	child.stdout?.on('data', (chunk) => (printed += chunk));
 	child.stderr?.on('data', (chunk) => (printed += chunk));
 	const output = () => printed;
 	const stop = async () => {
-		if (child.exitCode === null) {
-			const exited = new Promise((resolve) => child.once('exit', resolve));
+		if (child.exitCode === null && child.signalCode === null) {
 			child.kill('SIGTERM');
 			await exited;
 		}
@@ -141,7 +143,7 @@ export async function startTestServer({
 		await stop();
 		throw error;
 	}
-	return { baseUrl, pid: child.pid ?? 0, output, stop };
+	return { baseUrl, pid: child.pid ?? 0, output, exited, stop };
 }
 
 /**

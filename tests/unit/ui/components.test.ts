@@ -155,7 +155,9 @@ describe('Fields', () => {
 		expect(markup.match(/<label/g)).toHaveLength(fields.length);
 		expect(markup).toMatch(/for="field-flags-minLength">Min length/);
 		expect(markup).toMatch(/name="flags.threshold"[^>]*aria-invalid="true"/);
-		expect(markup).toMatch(/id="field-flags-threshold-error" role="alert">Too small/);
+		// Read with the field (aria-describedby), not announced apart: the form's summary is the one alert.
+		expect(markup).toMatch(/aria-describedby="[^"]*field-flags-threshold-error[^"]*"/);
+		expect(markup).toMatch(/id="field-flags-threshold-error">Too small/);
 		expect(markup).toMatch(/name="flags.verdict" checked/);
 		expect(markup).toContain('Default: 5');
 	});
