@@ -153,12 +153,6 @@ export async function fingerprintDataset(ref: DatasetRef): Promise<{ hash: strin
 	return { hash: hash.digest('hex'), records };
 }
 
-/** Finds one item by id, for re-running it (explain, debug links). */
-export async function findDatasetItem(ref: DatasetRef, id: string): Promise<DatasetItem | undefined> {
-	for await (const record of readDataset(ref)) if (record.kind === 'item' && record.id === id) return record;
-	return undefined;
-}
-
 /** A line's text: UTF-8 decoded on its own, so no string longer than a line is ever made; a final CR dropped. */
 function lineText(bytes: Buffer, start: number, end: number): string {
 	return bytes.toString('utf8', start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end);

@@ -3,13 +3,15 @@ import type { Run } from '../../db/schema';
 import {
 	type AnyPipeline,
 	type TraceEntry,
+	InputError,
+	LoadError,
 	PipelineOutputError,
 	StepError,
 	runPipeline,
 	toErrorInfo
 } from '../../src/lib/pipeline';
 import { codeVersion } from './code-version';
-import { type DatasetItem, findDatasetItem, readDataset, resolveDataset } from './dataset';
+import { type DatasetItem, readDataset, resolveDataset } from './dataset';
 import { registeredPipeline } from '../pipeline';
 
 /** The item or its pipeline is gone since the run (dataset file moved, pipeline no longer served). */
@@ -17,14 +19,23 @@ export class ExplainUnavailableError extends Error {
 	override readonly name = 'ExplainUnavailableError';
 }
 
+/**
+ * The item's run, failed or not: a step failing on it, an output its schema refuses, or an input or
+ * flags the pipeline refuses now are what the code does with this item. Models that did not load, or a
+ * bug, say nothing of the item: they go up, to be answered as 503 and 500 (never compared as outcomes).
+ */
 async function tracedRun(pipeline: AnyPipeline, input: unknown, flags: Record<string, unknown>) {
 	try {
 		const run = await runPipeline(pipeline, input, { flags, debug: true });
 		return { flags, output: run.output as unknown, error: null, trace: run.trace ?? [] };
 	} catch (error) {
-		const traced = error instanceof StepError || error instanceof PipelineOutputError;
-		const trace = traced ? ((error.trace ?? []) as TraceEntry[]) : [];
-		return { flags, output: null, error: toErrorInfo(error instanceof StepError ? error.cause : error), trace };
+		if (error instanceof StepError && error.cause instanceof LoadError) throw error.cause;
+		if (error instanceof StepError || error instanceof PipelineOutputError) {
+			const trace = (error.trace ?? []) as TraceEntry[];
+			return { flags, output: null, error: toErrorInfo(error instanceof StepError ? error.cause : error), trace };
+		}
+		if (error instanceof InputError) return { flags, output: null, error: toErrorInfo(error), trace: [] };
+		throw error;
 	}
 }
 
@@ -50,12 +61,15 @@ function servedPipelines(a: Run, b: Run): [AnyPipeline, AnyPipeline] {
 	return [pipelineA, pipelineB];
 }
 
-/** Dataset errors (a file moved or deleted since the run) as the reason nothing can be explained. */
-async function fromDataset<T>(a: Run, read: () => Promise<T>): Promise<T> {
+/**
+ * The items of a run's dataset, read again. Reading errors (a file moved or deleted since the run) are
+ * the reason nothing can be explained; errors of the caller's loop body are not caught here.
+ */
+async function* datasetItemsOf(run: Run): AsyncGenerator<DatasetItem> {
 	try {
-		return await read();
+		for await (const record of readDataset(resolveDataset(run.datasetPath))) if (record.kind === 'item') yield record;
 	} catch (error) {
-		throw new ExplainUnavailableError(`dataset of run ${a.id} is unavailable: ${(error as Error).message}`);
+		throw new ExplainUnavailableError(`dataset of run ${run.id} is unavailable: ${(error as Error).message}`);
 	}
 }
 
@@ -89,7 +103,12 @@ function codeMatch(a: Run, b: Run) {
  */
 export async function explainItem(a: Run, b: Run, itemId: string) {
 	const pipelines = servedPipelines(a, b);
-	const item = await fromDataset(a, () => findDatasetItem(resolveDataset(a.datasetPath), itemId));
+	let item: DatasetItem | undefined;
+	for await (const record of datasetItemsOf(a))
+		if (record.id === itemId) {
+			item = record;
+			break;
+		}
 	if (!item) throw new ExplainUnavailableError(`item "${itemId}" is not in dataset "${a.datasetName}"`);
 	const { runA, runB, firstDifference } = await rerun(pipelines, a, b, item);
 	return {
@@ -122,21 +141,19 @@ export async function explainChanges(a: Run, b: Run, itemIds: string[]) {
 	const wanted = new Set(itemIds);
 	const byStep = new Map<string, string[]>();
 	let noDifference = 0;
-	await fromDataset(a, async () => {
-		for await (const record of readDataset(resolveDataset(a.datasetPath))) {
-			if (record.kind !== 'item' || !wanted.delete(record.id)) continue;
-			// The pipeline runs on this thread: between items, the server answers other requests.
-			await new Promise((resolve) => setImmediate(resolve));
-			const { firstDifference } = await rerun(pipelines, a, b, record);
-			if (!firstDifference) noDifference++;
-			else {
-				const ids = byStep.get(firstDifference.step) ?? [];
-				ids.push(record.id);
-				byStep.set(firstDifference.step, ids);
-			}
-			if (!wanted.size) break;
+	for await (const item of datasetItemsOf(a)) {
+		if (!wanted.delete(item.id)) continue;
+		// The pipeline runs on this thread: between items, the server answers other requests.
+		await new Promise((resolve) => setImmediate(resolve));
+		const { firstDifference } = await rerun(pipelines, a, b, item);
+		if (!firstDifference) noDifference++;
+		else {
+			const ids = byStep.get(firstDifference.step) ?? [];
+			ids.push(item.id);
+			byStep.set(firstDifference.step, ids);
 		}
-	});
+		if (!wanted.size) break;
+	}
 	return {
 		items: itemIds.length,
 		steps: [...byStep]

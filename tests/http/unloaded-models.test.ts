@@ -1,25 +1,63 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDb } from '../../db/client';
+import { encodeRunItem, saveRunItems } from '../../db/queries/items';
+import { createRun } from '../../db/queries/runs';
 import { type TestServer, startTestServer } from '../setup/server';
 import { call, postJson } from './request';
 
 /** Triage served from an empty model folder: the server's fault, never the caller's. */
 
 const emptyArtifacts = mkdtempSync(path.join(tmpdir(), 'convince-no-models-'));
+const scratch = mkdtempSync(path.join(tmpdir(), 'convince-no-models-runs-'));
 let server: TestServer;
 
+/** Two stored runs (blocklist off, then on) over one mail whose outcome changed: something to explain. */
+function storeTwoRuns(dbFile: string): void {
+	const dataset = path.join(scratch, 'mails.jsonl');
+	writeFileSync(dataset, JSON.stringify({ id: 'lunch', input: { subject: 'Hello', body: 'Lunch at noon?' } }) + '\n');
+	const db = openDb(dbFile);
+	for (const [blocklist, decision] of [
+		[false, 'deliver'],
+		[true, 'review']
+	] as const) {
+		const now = new Date();
+		const run = createRun(db, {
+			name: `blocklist ${blocklist ? 'on' : 'off'}`,
+			status: 'done',
+			startedAt: now,
+			endedAt: now,
+			pipeline: 'triage',
+			pipelineVersion: '1.0.0',
+			gitCommit: 'unknown',
+			flags: { blocklist },
+			datasetName: dataset,
+			datasetPath: dataset,
+			datasetHash: '-',
+			itemsTotal: 1,
+			itemsDone: 1
+		});
+		const item = { itemId: 'lunch', line: 1, label: null, output: { decision }, score: null, correct: null, error: null };
+		saveRunItems(db, run.id, [encodeRunItem({ ...item, durationMs: 1, timings: [] })], now);
+	}
+	db.$client.close();
+}
+
 beforeAll(async () => {
+	const dbFile = path.join(scratch, 'runs.db');
+	storeTwoRuns(dbFile);
 	server = await startTestServer({
 		buildDir: inject('buildDir'),
-		env: { CONVINCE_PIPELINE: 'triage', CONVINCE_ARTIFACTS: emptyArtifacts },
+		env: { CONVINCE_PIPELINE: 'triage', CONVINCE_ARTIFACTS: emptyArtifacts, CONVINCE_DB: dbFile },
 		healthy: false
 	});
 });
 afterAll(async () => {
 	await server?.stop();
 	rmSync(emptyArtifacts, { recursive: true, force: true });
+	rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('a server whose models did not load', () => {
@@ -38,6 +76,24 @@ describe('a server whose models did not load', () => {
 		});
 		for (const body of [step.body, run.body]) expect(JSON.stringify(body)).not.toContain(emptyArtifacts);
 		expect(server.output()).toContain(`${path.join(emptyArtifacts, 'blocklist.json')} is missing`);
+	});
+
+	it('cannot explain a changed item, and says why with a 503 rather than comparing two failures', async () => {
+		for (const url of ['/api/v1/runs/explain?a=1&b=2&item=lunch', '/api/v1/runs/explain-changes?a=1&b=2']) {
+			const answer = await call(url, {}, server.baseUrl);
+			expect(answer.status, `${url}: ${JSON.stringify(answer.body)}`).toBe(503);
+			expect(answer.body, url).toEqual({
+				code: 'SERVICE_UNAVAILABLE',
+				message: expect.stringMatching(/^(The pipeline|Step "\w+") is not available: its models did not load/)
+			});
+			expect(JSON.stringify(answer.body)).not.toContain(emptyArtifacts);
+		}
+		// The comparison page, which explains in-process, says the same in place of the explanation.
+		const page = await fetch(new URL('/runs/compare?a=1&b=2&explain=lunch', server.baseUrl));
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toMatch(/is not available: its models did not load/);
+		expect(html).not.toContain(emptyArtifacts);
 	});
 
 	it('still runs the steps that need no model', async () => {

@@ -8,7 +8,6 @@ import {
 	decodeItems,
 	encodeItems,
 	fingerprintDataset,
-	findDatasetItem,
 	readDataset,
 	resolveDataset,
 	trainingDataCaveat
@@ -181,14 +180,6 @@ describe('resolving and fingerprinting', () => {
 			['a', 'ok'],
 			['b', 'a\ufffdb']
 		]);
-	});
-
-	it('finds one item by id', async () => {
-		expect(await findDatasetItem(resolveDataset(fixture('words.jsonl')), 'c')).toMatchObject({
-			line: 3,
-			input: { text: 'one two three' }
-		});
-		expect(await findDatasetItem(resolveDataset(fixture('words.jsonl')), 'zz')).toBeUndefined();
 	});
 });
 

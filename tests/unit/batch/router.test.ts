@@ -109,6 +109,9 @@ describe('runs procedures', () => {
 		});
 		const wrongToRight = await caller().explainChanges({ a, b, kind: 'wrongToRight', limit: 1 });
 		expect([wrongToRight.items, wrongToRight.steps]).toEqual([1, [{ step: 'verdict', items: 1, examples: ['w0'] }]]);
+		rmSync(file);
+		const gone = await failure(caller().explainChanges({ a, b }));
+		expect([gone.code, gone.message]).toEqual(['NOT_FOUND', expect.stringMatching(/^dataset of run \d+ is unavailable: /)]);
 	});
 
 	it('refuses callers without the API key', async () => {

@@ -2,18 +2,23 @@ import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { differingFields } from '$server/batch/compare';
 import { DEFAULT_EXPLAINED_CHANGES } from '$server/batch/explain';
+import { toTRPCError } from '$server/errors';
 import { orPageError, queryInput, runsCaller } from '../caller.server';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
 
-/** A 404 of an explanation (pipeline, dataset or item gone) as a message on the page. */
+/**
+ * An explanation that cannot be had as a message on the page: pipeline, dataset or item gone (404), or
+ * models that did not load (503, said as the API says it: the file is for the server log only).
+ */
 async function orUnavailable<T>(explain: () => Promise<T>): Promise<{ value?: T; error?: string }> {
 	try {
 		return { value: await explain() };
 	} catch (caught) {
-		if (!(caught instanceof TRPCError) || caught.code !== 'NOT_FOUND') throw caught;
-		return { error: caught.message };
+		const answer = caught instanceof TRPCError ? toTRPCError(caught) : undefined;
+		if (answer?.code !== 'NOT_FOUND' && answer?.code !== 'SERVICE_UNAVAILABLE') throw caught;
+		return { error: answer.message };
 	}
 }
 
