@@ -8,7 +8,8 @@ import {
 	type PipelineSteps,
 	StepError,
 	recover,
-	runStepNow
+	runStepNow,
+	strictInput
 } from '../../src/lib/pipeline';
 import { directProcedure } from '../direct-procedure';
 import { router } from '../trpc';
@@ -17,15 +18,6 @@ import { RUN_ERRORS, debugFlagSchema } from './pipeline';
 /** `runStepParse` for step `parse`: operation ids are derived from step names, like REST paths. */
 export function stepOperationId(stepName: string): string {
 	return `runStep${stepName.charAt(0).toUpperCase()}${stepName.slice(1)}`;
-}
-
-/**
- * An object input refuses keys it does not know at the API, as the pipeline's flags do: a misspelt
- * option (`"K"` for `"k"`) would otherwise be dropped and the step run with its default. Inside the
- * pipeline a step still takes the wider objects the steps before it hand on.
- */
-function strictInput(schema: z.ZodType): z.ZodType {
-	return schema instanceof z.ZodObject ? schema.strict() : schema;
 }
 
 // Strict like the pipeline's request. The casts restore the step's own schema types, which zod's methods

@@ -8,6 +8,7 @@ import {
 	StepError,
 	definePipeline,
 	defineStep,
+	manifest,
 	runPipeline,
 	runStep
 } from '../../../src/lib/pipeline/kit';
@@ -66,6 +67,17 @@ describe('runStep', () => {
 			]
 		});
 		await expect(runStep(count, { tokens: 'a' })).rejects.toThrow(/input\.tokens/);
+	});
+});
+
+describe('manifest', () => {
+	it('describes step inputs and flags as the API takes them: unknown keys refused', async () => {
+		const described = manifest(wordcount);
+		expect(described.flags).toMatchObject({ additionalProperties: false });
+		for (const step of described.steps) expect(step.input, step.name).toMatchObject({ additionalProperties: false });
+		// As the API refuses them; inside the pipeline a step still takes what the steps before it hand on.
+		await expect(runPipeline(wordcount, { text: 'a b' }, { flags: { minLenght: 2 } })).rejects.toThrow(/minLenght/);
+		expect(await runStep(wordcount.steps[1], { tokens: ['a'], extra: 1 })).toMatchObject({ output: { words: 1 } });
 	});
 });
 

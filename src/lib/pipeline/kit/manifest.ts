@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnyPipeline } from './pipeline';
-import type { AnyStep } from './step';
+import { type AnyStep, strictInput } from './step';
 
 /** A JSON Schema document (draft 2020-12) as produced by `z.toJSONSchema`. */
 export const jsonSchemaSchema = z.record(z.string(), z.unknown());
@@ -34,7 +34,8 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /**
- * Inputs are documented as callers write them (defaults optional), outputs as the pipeline returns them.
+ * Inputs are documented as callers write them (defaults optional, unknown keys refused as the API
+ * refuses them), outputs as the pipeline returns them.
  * Transforms and other unrepresentable parts degrade to "any" instead of throwing.
  */
 export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
@@ -45,7 +46,7 @@ export function stepManifest(step: AnyStep): StepManifest {
 	return {
 		name: step.name,
 		description: step.description,
-		input: toJsonSchema(step.input, 'input'),
+		input: toJsonSchema(strictInput(step.input), 'input'),
 		output: toJsonSchema(step.output, 'output'),
 		debug: step.debug ? toJsonSchema(step.debug, 'output') : null,
 		examples: step.examples ?? []
@@ -64,7 +65,7 @@ export function manifest(pipeline: AnyPipeline): Manifest {
 		version: pipeline.version,
 		input: toJsonSchema(pipeline.input, 'input'),
 		output: toJsonSchema(pipeline.output, 'output'),
-		flags: toJsonSchema(pipeline.flags, 'input'),
+		flags: toJsonSchema(pipeline.flags.strict(), 'input'),
 		label: pipeline.label ? toJsonSchema(pipeline.label, 'input') : null,
 		steps: pipeline.steps.map(stepManifest),
 		examples: pipeline.examples ?? [],

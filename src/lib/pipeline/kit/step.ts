@@ -73,6 +73,15 @@ export function modelLoader(step: string | undefined, load: (() => Promise<void>
 	});
 }
 
+/**
+ * A step's input as callers send it: an object refuses keys it does not know, as the pipeline's flags
+ * do, since a misspelt option (`"K"` for `"k"`) would otherwise be dropped and the step run with its
+ * default. Inside the pipeline a step still takes the wider objects the steps before it hand on.
+ */
+export function strictInput(schema: z.ZodType): z.ZodType {
+	return schema instanceof z.ZodObject ? schema.strict() : schema;
+}
+
 export function defineStep<
 	I extends z.ZodType,
 	O extends z.ZodType,
