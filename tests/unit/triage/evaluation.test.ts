@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateTriage, scoreTriage } from '../../../src/lib/pipeline/triage/evaluation';
 
-const out = (spam: boolean, queue: string) => ({ spam, route: { queue } });
+/** An output whose decision routed ham to the proposed queue (and spam nowhere), unless told where it went. */
+const out = (spam: boolean, proposed: string, went: string | null = spam ? null : proposed) => ({
+	spam,
+	queue: went,
+	route: { queue: proposed }
+});
 
 describe('triage evaluation', () => {
 	it('scores the spam confusion cell and routing of ham', () => {
@@ -30,6 +35,26 @@ describe('triage evaluation', () => {
 		expect(m['route.f1.a']).toBeCloseTo(0.8);
 		expect(m['route.f1.b']).toBeCloseTo(2 / 3);
 		expect(m['route.macroF1']).toBeCloseTo((0.8 + 2 / 3) / 2);
+	});
+
+	it('judges ham by the queue it ended in, and the route step by its proposal', () => {
+		// The route step was right, but the decision (below minRouteConfidence, say) left the mail in the general inbox.
+		const unrouted = scoreTriage(out(false, 'fork', null), { spam: false, queue: 'fork' });
+		expect(unrouted).toMatchObject({ correct: false, queuePredicted: 'fork', queueFinal: null });
+		const scores = [
+			unrouted,
+			scoreTriage(out(false, 'fork'), { spam: false, queue: 'fork' }),
+			scoreTriage(out(false, 'rpm'), { spam: false, queue: 'fork' }),
+			scoreTriage(out(true, 'fork'), { spam: false, queue: 'fork' }),
+			// Spam and ham without a known queue do not count for routing.
+			scoreTriage(out(true, 'fork'), { spam: true, queue: null }),
+			scoreTriage(out(false, 'rpm', null), { spam: false, queue: null })
+		];
+		const m = aggregateTriage(scores);
+		expect(m['route.items']).toBe(4);
+		expect(m['route.accuracy']).toBeCloseTo(3 / 4);
+		expect([m['route.inQueue'], m['route.misrouted'], m['route.unrouted']]).toEqual([1 / 4, 1 / 4, 2 / 4]);
+		expect(m.accuracy).toBeCloseTo(3 / 6);
 	});
 
 	it('gives zeros, not NaN, on an empty run', () => {

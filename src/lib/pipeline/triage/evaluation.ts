@@ -4,6 +4,9 @@ import type { TriageLabel } from './schemas';
 /** The part of the triage output that evaluation reads. */
 export interface Judged {
 	spam: boolean;
+	/** The queue the mail went to: null unless the decision routed it. */
+	queue: string | null;
+	/** The route step's proposal, whatever the decision did with it. */
 	route: { queue: string };
 }
 
@@ -17,19 +20,24 @@ export interface TriageScore {
 	spam: 'tp' | 'fp' | 'fn' | 'tn';
 	spamPredicted: boolean;
 	spamExpected: boolean;
+	/** The route step's proposal. */
 	queuePredicted: string;
+	/** Where the mail went: null when the decision routed it nowhere (review, quarantine, general inbox). */
+	queueFinal: string | null;
 	queueExpected: string | null;
 }
 
+/** Right when the spam decision is, and a ham mail of a known queue ended in that queue. */
 export function scoreTriage(output: Judged, label: TriageLabel): TriageScore {
 	const cell = output.spam ? (label.spam ? 'tp' : 'fp') : label.spam ? 'fn' : 'tn';
-	const queueOk = label.queue === null || output.route.queue === label.queue;
+	const queueOk = label.queue === null || output.queue === label.queue;
 	return {
 		correct: output.spam === label.spam && (label.spam || queueOk),
 		spam: cell,
 		spamPredicted: output.spam,
 		spamExpected: label.spam,
 		queuePredicted: output.route.queue,
+		queueFinal: output.queue,
 		queueExpected: label.queue
 	};
 }
@@ -43,8 +51,10 @@ export function aggregateTriage(scores: TriageScore[]): Metrics {
 	const precision = ratio(cells.tp, cells.tp + cells.fp);
 	const recall = ratio(cells.tp, cells.tp + cells.fn);
 
-	// Routing is judged on ham with a known queue, from the route step's own proposal.
+	// Routing is judged on ham with a known queue: the route step's proposal (the model), and where the
+	// mails went (what flags such as minRouteConfidence trade: a wrong queue against none).
 	const routed = scores.filter((s) => !s.spamExpected && s.queueExpected !== null);
+	const share = (where: (s: TriageScore) => boolean) => ratio(routed.filter(where).length, routed.length);
 	const queues = [...new Set(routed.map((s) => s.queueExpected as string))].sort();
 	const perQueue: Metrics = {};
 	for (const q of queues) {
@@ -67,12 +77,15 @@ export function aggregateTriage(scores: TriageScore[]): Metrics {
 		'spam.fn': cells.fn,
 		'spam.tn': cells.tn,
 		'route.items': routed.length,
-		'route.accuracy': ratio(routed.filter((s) => s.queuePredicted === s.queueExpected).length, routed.length),
+		'route.accuracy': share((s) => s.queuePredicted === s.queueExpected),
 		'route.macroF1': ratio(
 			queueF1s.reduce((a, b) => a + b, 0),
 			queueF1s.length
 		),
-		...perQueue
+		...perQueue,
+		'route.inQueue': share((s) => s.queueFinal === s.queueExpected),
+		'route.misrouted': share((s) => s.queueFinal !== null && s.queueFinal !== s.queueExpected),
+		'route.unrouted': share((s) => s.queueFinal === null)
 	};
 }
 
@@ -83,7 +96,8 @@ export const triageEvaluation: Evaluation<Judged, TriageLabel, TriageScore> = {
 	metrics: {
 		items: { description: 'Items scored: the items the pipeline did not fail on (see errorRate)', higherIsBetter: null },
 		accuracy: {
-			description: 'Of the items scored (failed ones are in errorRate), the share fully right: spam decision, and queue for ham',
+			description:
+				'Of the items scored (failed ones are in errorRate), the share fully right: the spam decision, and for ham of a known queue, ending in that queue',
 			higherIsBetter: true
 		},
 		'spam.precision': {
@@ -101,8 +115,24 @@ export const triageEvaluation: Evaluation<Judged, TriageLabel, TriageScore> = {
 		'spam.fn': { description: 'Spam let through (false negatives)', higherIsBetter: false },
 		'spam.tn': { description: 'Ham let through', higherIsBetter: true },
 		'route.items': { description: 'Ham mails with a known queue', higherIsBetter: null },
-		'route.accuracy': { description: 'Share of ham mails routed to their queue', higherIsBetter: true },
-		'route.macroF1': { description: 'Mean over queues of the routing F1', higherIsBetter: true },
-		'route.f1.*': { description: 'Routing F1 of one queue', higherIsBetter: true }
+		'route.accuracy': {
+			description:
+				"Of ham mails with a known queue, the share the route step proposed their queue for (the model's, before the decision)",
+			higherIsBetter: true
+		},
+		'route.macroF1': { description: "Mean over queues of the route step's F1 (its proposals)", higherIsBetter: true },
+		'route.f1.*': { description: "The route step's F1 on one queue (its proposals)", higherIsBetter: true },
+		'route.inQueue': {
+			description: 'Of ham mails with a known queue, the share that ended in it: routed there by the decision',
+			higherIsBetter: true
+		},
+		'route.misrouted': {
+			description: 'Of ham mails with a known queue, the share routed to another queue',
+			higherIsBetter: false
+		},
+		'route.unrouted': {
+			description: 'Of ham mails with a known queue, the share routed to no queue (general inbox, review or quarantine)',
+			higherIsBetter: false
+		}
 	}
 };

@@ -84,7 +84,7 @@ export const triage = definePipeline({
 	description:
 		'Inbound-mail triage: parses an email, identifies its language, scores spam, checks the sender blocklist, ' +
 		'routes it to a team queue, extracts entities, scores sentiment, finds similar past mails and decides what to do.',
-	version: '1.0.5',
+	version: '1.1.0',
 	input: emailInputSchema,
 	output: outputSchema,
 	flags,

@@ -49,7 +49,12 @@ export function validate(mails: TrainingMail[], settings: Settings): Record<'log
 		return router.classes[probabilities.indexOf(Math.max(...probabilities))];
 	});
 	const score = (isSpam: (mail: TrainingMail) => boolean) =>
-		aggregateTriage(held.map((m, i) => scoreTriage({ spam: isSpam(m), route: { queue: queues[i] } }, m.label)));
+		// No decision step here: ham goes to the proposed queue, whatever its confidence.
+		aggregateTriage(
+			held.map((m, i) =>
+				scoreTriage({ spam: isSpam(m), queue: isSpam(m) ? null : queues[i], route: { queue: queues[i] } }, m.label)
+			)
+		);
 	return {
 		logistic: score(({ mail }) => logistic.predict(spamFeatures(mail)) >= 0.5),
 		bayes: score(({ mail }) => bayes.probabilities(spamFeatures(mail))[spamIndex] >= 0.5),
