@@ -6,7 +6,7 @@ import {
 	instanceofZodTypeObject,
 	unwrapZodType
 } from 'trpc-to-openapi';
-import { type MaybePromise, andThen, recover } from '../../src/lib/pipeline';
+import { type Issue, type MaybePromise, andThen, recover } from '../../src/lib/pipeline';
 import type { App } from '../app';
 import type { Context } from '../context';
 import { type DirectProcedure, callDirect, directDefinitionOf } from '../direct-procedure';
@@ -22,6 +22,8 @@ export interface Operation {
 	procedure: string;
 	/** The procedure's plain definition, when it has one: called without tRPC's plumbing. */
 	direct?: DirectProcedure;
+	/** Operations without a body: the parameters their input takes (path and query), by name. */
+	parameters?: Map<string, 'number' | 'other'>;
 }
 
 /** Methods whose input is the JSON body. */
@@ -32,14 +34,58 @@ function pathPattern(path: string): RegExp {
 	return new RegExp(`^${REST_BASE_PATH}${escaped}/?$`);
 }
 
+/** The top-level object of a procedure's input, as trpc-to-openapi unwraps it; undefined for other inputs. */
+function inputObject(procedure: OpenApiProcedure) {
+	const input = unwrapZodType(getInputOutputParsers(procedure).inputParser, true);
+	return instanceofZodTypeObject(input) ? input : undefined;
+}
+
+function parametersOf(procedure: OpenApiProcedure): Map<string, 'number' | 'other'> {
+	const shape = inputObject(procedure)?.shape ?? {};
+	return new Map(
+		Object.entries(shape).map(([name, schema]) => [name, unwrapZodType(schema, true).def.type === 'number' ? 'number' : 'other'])
+	);
+}
+
 /** Every procedure with OpenAPI metadata, as REST sees it. */
 export function operationsOf(app: Pick<App, 'router'>): Operation[] {
 	return Object.entries(app.router._def.procedures).flatMap(([procedure, definition]) => {
 		const { openapi } = ((definition as { _def: { meta?: OpenApiMeta } })._def.meta ?? {}) as OpenApiMeta;
 		if (!openapi || openapi.enabled === false) return [];
 		const direct = directDefinitionOf(definition);
-		return [{ method: openapi.method, pattern: pathPattern(openapi.path), procedure, ...(direct && { direct }) }];
+		const parameters = BODY_METHODS.has(openapi.method) ? undefined : parametersOf(definition as unknown as OpenApiProcedure);
+		return [
+			{
+				method: openapi.method,
+				pattern: pathPattern(openapi.path),
+				procedure,
+				...(direct && { direct }),
+				...(parameters && { parameters })
+			}
+		];
 	});
+}
+
+/** A parameter's text as a number: plain decimals only, where `Number()` would also read "1e2", "0x10" and "" (as 0). */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * What is wrong with the path and query parameters of an operation without a body, before they are
+ * read as its input: a name it does not take (trpc-to-openapi would drop it, or crash on `toString`),
+ * a name given twice, or a number in any other form than a plain decimal.
+ */
+export function parameterIssue(operation: Operation, pathname: string, searchParams: URLSearchParams): Issue | undefined {
+	const parameters = operation.parameters ?? new Map();
+	const given = [...Object.entries(operation.pattern.exec(pathname)?.groups ?? {}), ...searchParams.entries()];
+	const seen = new Set<string>();
+	for (const [name, value] of given) {
+		const kind = parameters.get(name);
+		if (!kind) return { path: [name], message: 'Unknown query parameter' };
+		if (seen.has(name)) return { path: [name], message: 'Given more than once: it takes one value' };
+		seen.add(name);
+		if (kind === 'number' && !DECIMAL.test(value)) return { path: [name], message: `Expected a decimal number, got "${value}"` };
+	}
+	return undefined;
 }
 
 /**
@@ -52,9 +98,8 @@ export function operationsOf(app: Pick<App, 'router'>): Operation[] {
 export function coerceQueryInputs(app: Pick<App, 'router'>): void {
 	for (const operation of operationsOf(app)) {
 		if (BODY_METHODS.has(operation.method)) continue;
-		const procedure = (app.router._def.procedures as unknown as Record<string, OpenApiProcedure>)[operation.procedure];
-		const input = unwrapZodType(getInputOutputParsers(procedure).inputParser, true);
-		if (instanceofZodTypeObject(input)) coerceSchema(input);
+		const input = inputObject((app.router._def.procedures as unknown as Record<string, OpenApiProcedure>)[operation.procedure]);
+		if (input) coerceSchema(input);
 	}
 }
 

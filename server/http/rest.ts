@@ -1,21 +1,14 @@
 import { TRPCError } from '@trpc/server';
 import { createOpenApiFetchHandler } from 'trpc-to-openapi';
+import { formatIssues } from '../../src/lib/pipeline';
 import type { App } from '../app';
 import { type ApiError, logInternalError } from '../errors';
 import { REST_BASE_PATH } from '../openapi';
 import { HEALTH_PROCEDURE, type Health } from '../routers/health';
 import { isJson, limitRequestBody } from './body';
-import { BODY_METHODS, createOperationCaller, operationsOf, refusedKey } from './operations';
+import { BODY_METHODS, createOperationCaller, operationsOf, parameterIssue, refusedKey } from './operations';
 import { apiErrorResponse, methodNotAllowedResponse, notFoundResponse } from './responses';
 import { type ApiResult, type ParsedJson, apiError, parseJsonBytes, statusHeaders } from './results';
-
-/**
- * trpc-to-openapi collects query parameters in a plain object, so a name such as `toString` or
- * `constructor` reaches Object.prototype and crashes it (a 500). No operation declares such a name.
- */
-function inheritedQueryKey(searchParams: URLSearchParams): string | undefined {
-	return [...searchParams.keys()].find((key) => key in Object.prototype);
-}
 
 /**
  * RFC 3986 6.2.2.2: a percent-encoded unreserved character is that character, so `/runs/%31` is
@@ -70,14 +63,13 @@ export function createRestHandler(app: App): (request: Request) => Promise<Respo
 
 		if (!operation || !BODY_METHODS.has(request.method)) {
 			if (!operation) return methodNotAllowedResponse(request.method, pathname, methods);
-			const inherited = inheritedQueryKey(searchParams);
-			if (inherited !== undefined) {
+			const issue = parameterIssue(operation, pathname, searchParams);
+			if (issue)
 				return apiErrorResponse(400, {
 					code: 'BAD_REQUEST',
-					message: `Unknown query parameter "${inherited}"`,
-					issues: [{ path: [inherited], message: 'Unknown query parameter' }]
+					message: `Invalid input: ${formatIssues([issue])}`,
+					issues: [issue]
 				});
-			}
 			// A health check that is not ok answers 503 with its own body, so probes reading only the status see it.
 			let unhealthy = false;
 			const response = await createOpenApiFetchHandler({
