@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import type { paths } from './openapi';
+import type { paths } from './openapi.js';
 
 export interface ClientOptions {
 	/**

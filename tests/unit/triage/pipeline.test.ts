@@ -138,6 +138,15 @@ describe('triage flags each change what they should', () => {
 		expect(long.output.entities.length).toBeGreaterThanOrEqual(short.output.entities.length);
 	});
 
+	it('analysisChars never cuts a character in half (an emoji is two UTF-16 units)', async () => {
+		// The subject, a newline and 98 letters: the 100th unit is the first half of the first emoji.
+		const { trace } = await run({ subject: '', body: 'a'.repeat(98) + '😀'.repeat(50) }, { analysisChars: 100 }, true);
+		const language = trace?.find((entry) => entry.step === 'language');
+		const read = (language && 'input' in language ? language.input : undefined) as { text: string };
+		expect(read.text).toBe('\n' + 'a'.repeat(98));
+		expect(read.text.isWellFormed()).toBe(true);
+	});
+
 	describe('enrich', () => {
 		let server: Server;
 		beforeAll(async () => {

@@ -74,9 +74,14 @@ const outputSchema = z.object({
 	enrichment: enrich.output.nullable().describe('CRM lookup (null when the flag is off)')
 });
 
-/** The text the language and NLP steps read: bounded so a huge body costs no more than a window. */
+/**
+ * The text the language and NLP steps read: bounded so a huge body costs no more than a window. A cut
+ * through a character outside the BMP (an emoji) drops its half, which strict JSON parsers refuse.
+ */
 function analysisText(subject: string, body: string, chars: number): string {
-	return `${subject}\n${body}`.slice(0, chars);
+	const text = `${subject}\n${body}`;
+	const end = chars < text.length && /[\uD800-\uDBFF]/.test(text[chars - 1] ?? '') ? chars - 1 : chars;
+	return text.slice(0, end);
 }
 
 export const triage = definePipeline({
