@@ -2038,6 +2038,8 @@ export interface operations {
                         }[];
                         /** @description Items that differ at no step when re-run now (the code or a model changed since) */
                         noDifference: number;
+                        /** @description A few of their ids */
+                        noDifferenceExamples: string[];
                         /** @description Items no longer in the dataset file */
                         notInDataset: number;
                         code: components["schemas"]["CodeMatch"];

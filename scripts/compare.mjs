@@ -58,7 +58,7 @@ function brief(value, differing) {
 const number = (value) => (value === null ? '-' : formatNumber(value));
 
 /** @param {import('../server/batch/compare.ts').Comparison} comparison */
-function printComparison({ a, b, provenance, flags, metrics, counts, changes }) {
+function printComparison({ a, b, provenance, datasetCaveats, flags, metrics, counts, changes }) {
 	console.log(`A: run ${a.id} "${a.name}" (${a.status})\nB: run ${b.id} "${b.name}" (${b.status})`);
 	const commit = (/** @type {typeof a} */ run) => `${run.gitCommit.slice(0, 12)}${run.gitDirty ? '+dirty' : ''}`;
 	const dirtyNote = provenance.eitherDirty ? ', with uncommitted changes (the code may differ)' : '';
@@ -70,6 +70,7 @@ function printComparison({ a, b, provenance, flags, metrics, counts, changes }) 
 	console.log(
 		`dataset: ${provenance.sameDataset ? `same (${datasetItems(a)})` : `${datasetItems(a)} -> ${datasetItems(b)}${content}`}`
 	);
+	for (const [side, caveat] of Object.entries(datasetCaveats)) if (caveat) console.log(`  ${side.toUpperCase()}: ${caveat}`);
 	console.log(flags.length ? 'flags:' : 'flags: same');
 	for (const flag of flags) console.log(`  ${flag.name}: ${JSON.stringify(flag.a)} -> ${JSON.stringify(flag.b)}`);
 	console.log('metrics:');
@@ -110,7 +111,10 @@ function printWhy(why, provenance) {
 		provenance.sameCommit && !provenance.eitherDirty && provenance.sameDataset
 			? 'the runs themselves made them: a step whose output depends on the items its process ran before'
 			: 'other code or data made them';
-	if (why.noDifference) console.log(`  ${why.noDifference} differ at no step when re-run now (${cause})`);
+	if (why.noDifference)
+		console.log(
+			`  ${why.noDifference} differ at no step when re-run now (${cause}), e.g. ${why.noDifferenceExamples.join(', ')}`
+		);
 	if (why.notInDataset) console.log(`  ${why.notInDataset} are no longer in the dataset file`);
 }
 

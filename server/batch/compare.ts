@@ -22,7 +22,12 @@ export interface FlagDifference {
 	b: unknown;
 }
 
-function metricDeltas(a: Run, b: Run): MetricDelta[] {
+/**
+ * Each metric's values and verdict. Runs of two pipelines share metric names, not their meanings: every
+ * metric is incomparable. A count of items compares only over the same items.
+ */
+function metricDeltas(a: Run, b: Run, sameItems: boolean): MetricDelta[] {
+	const samePipeline = a.pipeline === b.pipeline;
 	const pipeline = registeredPipeline(b.pipeline) ?? registeredPipeline(a.pipeline);
 	const names = [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])];
 	return names.map((name) => {
@@ -33,15 +38,17 @@ function metricDeltas(a: Run, b: Run): MetricDelta[] {
 		const higherIsBetter = info?.higherIsBetter ?? null;
 		const { relative = 0, absolute = 0 } = info?.noise ?? {};
 		const withinNoise = delta !== null && (Math.abs(delta) <= absolute || Math.abs(delta) <= relative * Math.abs(before ?? 0));
-		// A count (items scored) has no better direction: a change only says the runs covered other items.
+		// A count of items scored has no better direction: a change only says the runs covered other items.
 		const verdict =
-			delta === 0 || withinNoise
-				? 'same'
-				: delta === null || higherIsBetter === null
-					? 'incomparable'
-					: delta > 0 === higherIsBetter
-						? 'better'
-						: 'worse';
+			!samePipeline || (info?.count && !sameItems)
+				? 'incomparable'
+				: delta === 0 || withinNoise
+					? 'same'
+					: delta === null || higherIsBetter === null
+						? 'incomparable'
+						: delta > 0 === higherIsBetter
+							? 'better'
+							: 'worse';
 		return { name, a: before, b: after, delta, higherIsBetter, description: info?.description ?? null, verdict };
 	});
 }
@@ -73,16 +80,17 @@ export interface ComparePage {
 
 /** Compares run B against baseline A at query time, joining their items on item id. */
 export function compareRuns(db: Db, a: Run, b: Run, page: ComparePage) {
+	const sameRuns = provenance(a, b);
 	return {
 		a,
 		b,
-		provenance: provenance(a, b),
+		provenance: sameRuns,
 		datasetCaveats: {
 			a: trainingDataCaveat(registeredPipeline(a.pipeline), a),
 			b: trainingDataCaveat(registeredPipeline(b.pipeline), b)
 		},
 		flags: flagDifferences(a, b),
-		metrics: metricDeltas(a, b),
+		metrics: metricDeltas(a, b, sameRuns.sameDataset),
 		counts: changeCounts(db, a.id, b.id),
 		changes: changedItems(db, a.id, b.id, page)
 	};
@@ -115,6 +123,11 @@ export function parseRegressionGate(text: string): RegressionGate {
 export function checkRegression(comparison: Comparison, gate: RegressionGate): string | null {
 	const delta = comparison.metrics.find((metric) => metric.name === gate.metric);
 	if (!delta || delta.delta === null) return `metric "${gate.metric}" is not in both runs`;
+	const { a, b } = comparison;
+	if (a.pipeline !== b.pipeline)
+		return `${gate.metric} does not compare between these runs (pipelines "${a.pipeline}" and "${b.pipeline}")`;
+	if (delta.verdict === 'incomparable' && delta.higherIsBetter !== null)
+		return `${gate.metric} does not compare between these runs (a count over other items)`;
 	const drop = delta.higherIsBetter === false ? delta.delta : -delta.delta;
 	const passes = gate.tolerance === undefined ? delta.verdict !== 'worse' : drop <= gate.tolerance;
 	if (passes) return null;

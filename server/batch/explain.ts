@@ -140,13 +140,13 @@ export async function explainChanges(a: Run, b: Run, itemIds: string[]) {
 	const pipelines = servedPipelines(a, b);
 	const wanted = new Set(itemIds);
 	const byStep = new Map<string, string[]>();
-	let noDifference = 0;
+	const noDifference: string[] = [];
 	for await (const item of datasetItemsOf(a)) {
 		if (!wanted.delete(item.id)) continue;
 		// The pipeline runs on this thread: between items, the server answers other requests.
 		await new Promise((resolve) => setImmediate(resolve));
 		const { firstDifference } = await rerun(pipelines, a, b, item);
-		if (!firstDifference) noDifference++;
+		if (!firstDifference) noDifference.push(item.id);
 		else {
 			const ids = byStep.get(firstDifference.step) ?? [];
 			ids.push(item.id);
@@ -159,7 +159,8 @@ export async function explainChanges(a: Run, b: Run, itemIds: string[]) {
 		steps: [...byStep]
 			.map(([step, ids]) => ({ step, items: ids.length, examples: ids.slice(0, EXAMPLES_PER_STEP) }))
 			.sort((x, y) => y.items - x.items),
-		noDifference,
+		noDifference: noDifference.length,
+		noDifferenceExamples: noDifference.slice(0, EXAMPLES_PER_STEP),
 		notInDataset: wanted.size,
 		code: codeMatch(a, b)
 	};

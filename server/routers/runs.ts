@@ -155,6 +155,7 @@ const changesExplanationSchema = z.object({
 		)
 		.describe('Steps at which the items first differ, most items first'),
 	noDifference: z.number().int().describe('Items that differ at no step when re-run now (the code or a model changed since)'),
+	noDifferenceExamples: z.array(z.string()).describe('A few of their ids'),
 	notInDataset: z.number().int().describe('Items no longer in the dataset file'),
 	code: codeMatchSchema
 });

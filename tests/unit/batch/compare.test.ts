@@ -76,4 +76,29 @@ describe('compareRuns', () => {
 		);
 		db.$client.close();
 	});
+
+	it('gives counts of items a verdict only over the same items, and no metric one across pipelines', () => {
+		const db = openDb(path.join(scratch, 'counts.db'));
+		const triageRun = (overrides: Parameters<typeof newRun>[0]) =>
+			createRun(db, newRun({ pipeline: 'triage', metrics: { 'spam.f1': 0.98, 'spam.tp': 350 }, ...overrides }));
+		const a = triageRun({});
+		const verdicts = (b: typeof a) =>
+			Object.fromEntries(compareRuns(db, a, b, { offset: 0, limit: 10 }).metrics.map((metric) => [metric.name, metric.verdict]));
+		const gate = (b: typeof a, metric: string) =>
+			checkRegression(compareRuns(db, a, b, { offset: 0, limit: 10 }), parseRegressionGate(metric));
+
+		const sameItems = triageRun({ metrics: { 'spam.f1': 0.97, 'spam.tp': 349 } });
+		expect(verdicts(sameItems)).toEqual({ 'spam.f1': 'worse', 'spam.tp': 'worse' });
+		// The first 200 items (--limit 200): fewer caught says nothing, a share still compares.
+		const fewer = triageRun({ itemsTotal: 200, metrics: { 'spam.f1': 0.99, 'spam.tp': 60 } });
+		expect(verdicts(fewer)).toEqual({ 'spam.f1': 'better', 'spam.tp': 'incomparable' });
+		expect(gate(fewer, 'spam.tp')).toBe('spam.tp does not compare between these runs (a count over other items)');
+
+		const otherPipeline = createRun(db, newRun({ pipeline: 'wordcount', metrics: { 'spam.f1': 1, 'spam.tp': 400 } }));
+		expect(verdicts(otherPipeline)).toEqual({ 'spam.f1': 'incomparable', 'spam.tp': 'incomparable' });
+		expect(gate(otherPipeline, 'spam.f1')).toBe(
+			'spam.f1 does not compare between these runs (pipelines "triage" and "wordcount")'
+		);
+		db.$client.close();
+	});
 });

@@ -105,6 +105,7 @@ describe('runs procedures', () => {
 			items: 4,
 			steps: [{ step: 'verdict', items: 2, examples: ['w0', 'w3'] }],
 			noDifference: 1,
+			noDifferenceExamples: ['w1'],
 			notInDataset: 1
 		});
 		const wrongToRight = await caller().explainChanges({ a, b, kind: 'wrongToRight', limit: 1 });

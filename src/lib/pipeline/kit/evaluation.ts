@@ -22,6 +22,11 @@ export interface MetricInfo {
 	 * machine's load from one run to the next. Regression gates name their own tolerance.
 	 */
 	noise?: { relative?: number; absolute?: number };
+	/**
+	 * True for counts of items (spam caught, say), not shares: they compare only between runs over the
+	 * same items, where more caught is better; over other items (another dataset, a --limit) they do not.
+	 */
+	count?: boolean;
 }
 
 export interface Evaluation<Output, Label, Score extends ItemScore = ItemScore> {

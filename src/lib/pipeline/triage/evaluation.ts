@@ -110,10 +110,10 @@ export const triageEvaluation: Evaluation<Judged, TriageLabel, TriageScore> = {
 			higherIsBetter: true
 		},
 		'spam.accuracy': { description: 'Share of spam/ham decisions that were right', higherIsBetter: true },
-		'spam.tp': { description: 'Spam caught', higherIsBetter: true },
-		'spam.fp': { description: 'Ham called spam (false positives)', higherIsBetter: false },
-		'spam.fn': { description: 'Spam let through (false negatives)', higherIsBetter: false },
-		'spam.tn': { description: 'Ham let through', higherIsBetter: true },
+		'spam.tp': { description: 'Spam caught', higherIsBetter: true, count: true },
+		'spam.fp': { description: 'Ham called spam (false positives)', higherIsBetter: false, count: true },
+		'spam.fn': { description: 'Spam let through (false negatives)', higherIsBetter: false, count: true },
+		'spam.tn': { description: 'Ham let through', higherIsBetter: true, count: true },
 		'route.items': { description: 'Ham mails with a known queue', higherIsBetter: null },
 		'route.accuracy': {
 			description:
