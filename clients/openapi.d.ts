@@ -1684,6 +1684,7 @@ export interface operations {
                         } | null;
                         failure: string | null;
                         durationMs: number;
+                        othersCpuMs: number | null;
                     }[];
                 };
             };
@@ -1746,6 +1747,7 @@ export interface operations {
                             } | null;
                             failure: string | null;
                             durationMs: number;
+                            othersCpuMs: number | null;
                         };
                         b: {
                             id: number;
@@ -1778,6 +1780,7 @@ export interface operations {
                             } | null;
                             failure: string | null;
                             durationMs: number;
+                            othersCpuMs: number | null;
                         };
                         provenance: {
                             sameCommit: boolean;
@@ -1809,6 +1812,8 @@ export interface operations {
                             description: string | null;
                             /** @enum {string} */
                             verdict: "better" | "worse" | "same" | "incomparable";
+                            /** @description Why the runs do not compare on this metric: other pipelines, a count over other items, timings of a busy machine */
+                            reason?: string;
                         }[];
                         counts: {
                             rightToWrong: number;
@@ -2102,6 +2107,7 @@ export interface operations {
                             } | null;
                             failure: string | null;
                             durationMs: number;
+                            othersCpuMs: number | null;
                         };
                         /** @description The run's metrics with their descriptions, in the order the pipeline reports them */
                         metrics: {

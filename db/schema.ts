@@ -57,6 +57,11 @@ export const runsTable = sqliteTable(
 		failure: text('failure'),
 		/** Wall time spent running, summed over the original run and its resumes. */
 		durationMs: real('duration_ms').notNull().default(0),
+		/**
+		 * CPU time other processes of the machine used meanwhile, summed likewise: what makes timings of
+		 * two runs comparable or not. Null for runs stored before it was measured.
+		 */
+		othersCpuMs: real('others_cpu_ms'),
 		/** Which process runs it, and when it last wrote: a run left "running" by a killed process is stale. */
 		host: text('host'),
 		pid: integer('pid'),

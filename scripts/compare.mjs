@@ -80,6 +80,7 @@ function printComparison({ a, b, provenance, datasetCaveats, flags, metrics, cou
 			`  ${m.name.padEnd(28)} ${number(m.a).padStart(10)} -> ${number(m.b).padStart(10)}  ${delta.padStart(10)}  ${m.verdict}`
 		);
 	}
+	for (const reason of new Set(metrics.flatMap((m) => m.reason ?? []))) console.log(`  (incomparable: ${reason})`);
 	console.log(
 		`items: ${counts.rightToWrong} right to wrong, ${counts.wrongToRight} wrong to right, ${counts.other} other changes; ` +
 			`${counts.onlyInA} only in A, ${counts.onlyInB} only in B`

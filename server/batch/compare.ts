@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import { type ChangeKind, changeCounts, changedItems } from '../../db/queries/items';
 import type { Run } from '../../db/schema';
-import { describeMetric } from './metrics';
+import { BUSY_MACHINE_CORES, describeMetric } from './metrics';
 import { registeredPipeline } from '../pipeline';
 import { trainingDataCaveat } from './dataset';
 
@@ -14,6 +14,8 @@ export interface MetricDelta {
 	higherIsBetter: boolean | null;
 	description: string | null;
 	verdict: 'better' | 'worse' | 'same' | 'incomparable';
+	/** Why a metric with a better direction is incomparable here: the runs do not measure the same thing. */
+	reason?: string;
 }
 
 export interface FlagDifference {
@@ -22,12 +24,25 @@ export interface FlagDifference {
 	b: unknown;
 }
 
+/** Why no metric of this kind compares between the runs, if none does. */
+function incomparableBecause(a: Run, b: Run, sameItems: boolean) {
+	const busy = [a, b].filter((run) => (run.metrics?.['load.others'] ?? 0) > BUSY_MACHINE_CORES);
+	return {
+		all: a.pipeline === b.pipeline ? undefined : `pipelines "${a.pipeline}" and "${b.pipeline}"`,
+		counts: sameItems ? undefined : 'a count over other items',
+		timings: busy.length
+			? `other processes kept ${busy.map((run) => `${(run.metrics?.['load.others'] ?? 0).toFixed(2)} cores busy during run ${run.id}`).join(' and ')}`
+			: undefined
+	};
+}
+
 /**
  * Each metric's values and verdict. Runs of two pipelines share metric names, not their meanings: every
- * metric is incomparable. A count of items compares only over the same items.
+ * metric is incomparable. A count of items compares only over the same items, a timing only between
+ * runs on a quiet machine.
  */
 function metricDeltas(a: Run, b: Run, sameItems: boolean): MetricDelta[] {
-	const samePipeline = a.pipeline === b.pipeline;
+	const because = incomparableBecause(a, b, sameItems);
 	const pipeline = registeredPipeline(b.pipeline) ?? registeredPipeline(a.pipeline);
 	const names = [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])];
 	return names.map((name) => {
@@ -38,18 +53,19 @@ function metricDeltas(a: Run, b: Run, sameItems: boolean): MetricDelta[] {
 		const higherIsBetter = info?.higherIsBetter ?? null;
 		const { relative = 0, absolute = 0 } = info?.noise ?? {};
 		const withinNoise = delta !== null && (Math.abs(delta) <= absolute || Math.abs(delta) <= relative * Math.abs(before ?? 0));
+		const reason = because.all ?? (info?.count ? because.counts : info?.noise ? because.timings : undefined);
 		// A count of items scored has no better direction: a change only says the runs covered other items.
-		const verdict =
-			!samePipeline || (info?.count && !sameItems)
-				? 'incomparable'
-				: delta === 0 || withinNoise
-					? 'same'
-					: delta === null || higherIsBetter === null
-						? 'incomparable'
-						: delta > 0 === higherIsBetter
-							? 'better'
-							: 'worse';
-		return { name, a: before, b: after, delta, higherIsBetter, description: info?.description ?? null, verdict };
+		const verdict = reason
+			? 'incomparable'
+			: delta === 0 || withinNoise
+				? 'same'
+				: delta === null || higherIsBetter === null
+					? 'incomparable'
+					: delta > 0 === higherIsBetter
+						? 'better'
+						: 'worse';
+		const description = info?.description ?? null;
+		return { name, a: before, b: after, delta, higherIsBetter, description, verdict, ...(reason && { reason }) };
 	});
 }
 
@@ -123,11 +139,7 @@ export function parseRegressionGate(text: string): RegressionGate {
 export function checkRegression(comparison: Comparison, gate: RegressionGate): string | null {
 	const delta = comparison.metrics.find((metric) => metric.name === gate.metric);
 	if (!delta || delta.delta === null) return `metric "${gate.metric}" is not in both runs`;
-	const { a, b } = comparison;
-	if (a.pipeline !== b.pipeline)
-		return `${gate.metric} does not compare between these runs (pipelines "${a.pipeline}" and "${b.pipeline}")`;
-	if (delta.verdict === 'incomparable' && delta.higherIsBetter !== null)
-		return `${gate.metric} does not compare between these runs (a count over other items)`;
+	if (delta.reason) return `${gate.metric} does not compare between these runs (${delta.reason})`;
 	const drop = delta.higherIsBetter === false ? delta.delta : -delta.delta;
 	const passes = gate.tolerance === undefined ? delta.verdict !== 'worse' : drop <= gate.tolerance;
 	if (passes) return null;

@@ -24,14 +24,30 @@ const timing = (what: string, percentile: string, noise: MetricInfo['noise']): M
 	noise
 });
 
+/**
+ * Other processes' load (in cores, on average) above which a run's timings say more about the machine
+ * than about the code. On a quiet machine it reads about 0 (a CPU-bound process beside a 2-worker run
+ * on 2 cores: 0.59).
+ */
+export const BUSY_MACHINE_CORES = 0.25;
+
 /** Metrics every batch run gets, whatever the pipeline: its own evaluation's metrics come beside these. */
 export const runnerMetrics: Record<string, MetricInfo> = {
 	'latency.*.p50': timing('one step', '50th', MEDIAN_NOISE),
 	'latency.*.p95': timing('one step', '95th', TAIL_NOISE),
 	'duration.p50': timing('the whole pipeline', '50th', MEDIAN_NOISE),
 	'duration.p95': timing('the whole pipeline', '95th', TAIL_NOISE),
-	errorRate: { description: 'Share of items the pipeline failed on', higherIsBetter: false }
+	errorRate: { description: 'Share of items the pipeline failed on', higherIsBetter: false },
+	'load.others': {
+		description: `Cores other processes kept busy while the run ran, on average: above ${BUSY_MACHINE_CORES}, its timings do not compare`,
+		higherIsBetter: null
+	}
 };
+
+/** `load.others` of a run: unknown (absent) for runs begun before it was measured. */
+export function machineLoadMetrics({ durationMs, othersCpuMs }: { durationMs: number; othersCpuMs: number | null }): Metrics {
+	return othersCpuMs === null || durationMs <= 0 ? {} : { 'load.others': othersCpuMs / durationMs };
+}
 
 /** How to read a metric of a run: from the pipeline's evaluation, else from the runner's own. */
 export function describeMetric(pipeline: AnyPipeline | undefined, name: string): MetricInfo | undefined {

@@ -25,7 +25,8 @@ import {
 import type { ItemResult, WorkerSetup } from './evaluate';
 import { HEARTBEAT_MS, isRunAlive } from './liveness';
 import { ItemsCsvStream, writeItemsCsv } from './items-csv';
-import { metricsCollector } from './metrics';
+import { machineLoadMetrics, metricsCollector } from './metrics';
+import { othersCpuWatch } from './machine-load';
 import { defaultPipelineName } from '../pipeline';
 import { DEFAULT_REGISTRY, UnknownPipelineError, loadPipeline } from './registry';
 import { type PoolOptions, type WorkerPool, withPool } from './pool';
@@ -256,12 +257,15 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 				session.pipeline.steps.map((step) => step.name)
 			);
 	const started = performance.now();
+	const othersCpuMs = othersCpuWatch();
 	// The time spent so far goes with each heartbeat: a killed session's time counts in the run's duration
 	// (and its rate), not only that of the sessions that ended on their own.
-	const heartbeat = setInterval(
-		() => updateRun(db, run.id, { heartbeatAt: new Date(), durationMs: run.durationMs + (performance.now() - started) }),
-		HEARTBEAT_MS
-	);
+	const timeSoFar = () => ({
+		durationMs: run.durationMs + (performance.now() - started),
+		// Unknown for a run begun before it was measured: its earlier sessions' share is lost.
+		othersCpuMs: run.othersCpuMs === null && run.durationMs > 0 ? null : (run.othersCpuMs ?? 0) + othersCpuMs()
+	});
+	const heartbeat = setInterval(() => updateRun(db, run.id, { heartbeatAt: new Date(), ...timeSoFar() }), HEARTBEAT_MS);
 	heartbeat.unref();
 
 	const problems = new Map(run.datasetProblems.map((problem) => [problem.line, problem]));
@@ -398,7 +402,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		await pool.piscina.destroy();
 	}
 	return finish(session, csv, {
-		durationMs: run.durationMs + (performance.now() - started),
+		...timeSoFar(),
 		datasetProblems: sortedProblems(),
 		failure,
 		interrupted
@@ -407,6 +411,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 
 interface SessionEnd {
 	durationMs: number;
+	othersCpuMs: number | null;
 	datasetProblems: DatasetProblem[];
 	failure: unknown;
 	interrupted: boolean;
@@ -420,6 +425,7 @@ function finish(session: Session, csv: ItemsCsvStream | undefined, end: SessionE
 		itemsDone: done,
 		itemsErrors: errors,
 		durationMs: end.durationMs,
+		othersCpuMs: end.othersCpuMs,
 		datasetProblems: end.datasetProblems,
 		pid: null
 	};
@@ -449,7 +455,12 @@ function finish(session: Session, csv: ItemsCsvStream | undefined, end: SessionE
 	} catch (error) {
 		return reportFailed(error);
 	}
-	const ended = { ...common, status: 'done' as const, metrics: measures.metrics(), endedAt: new Date() };
+	const ended = {
+		...common,
+		status: 'done' as const,
+		metrics: { ...measures.metrics(), ...machineLoadMetrics(end) },
+		endedAt: new Date()
+	};
 	try {
 		writeRunSummary(db, { ...session.run, ...ended }, session.pipeline, reportDir);
 	} catch (error) {

@@ -83,7 +83,9 @@ export function parameterIssue(operation: Operation, pathname: string, searchPar
 		if (!kind) return { path: [name], message: 'Unknown query parameter' };
 		if (seen.has(name)) return { path: [name], message: 'Given more than once: it takes one value' };
 		seen.add(name);
-		if (kind === 'number' && !DECIMAL.test(value)) return { path: [name], message: `Expected a decimal number, got "${value}"` };
+		// Text that is no number at all is left to the input schema, whose message says what it wants.
+		if (kind === 'number' && !DECIMAL.test(value) && Number.isFinite(Number(value)))
+			return { path: [name], message: `Expected a decimal number, got "${value}"` };
 	}
 	return undefined;
 }

@@ -95,7 +95,13 @@ const comparisonSchema = z.object({
 			delta: z.number().nullable().describe('b - a'),
 			higherIsBetter: z.boolean().nullable(),
 			description: z.string().nullable(),
-			verdict: z.enum(['better', 'worse', 'same', 'incomparable'])
+			verdict: z.enum(['better', 'worse', 'same', 'incomparable']),
+			reason: z
+				.string()
+				.optional()
+				.describe(
+					'Why the runs do not compare on this metric: other pipelines, a count over other items, timings of a busy machine'
+				)
 		})
 	),
 	counts: z.object({

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../../db/client';
 import { getRun, listRuns, updateRun } from '../../../db/queries/runs';
+import { quality } from './quality';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-cli-'));
@@ -81,9 +82,6 @@ function listRunsIn(file: string) {
 }
 
 const getRunIn = (file: string, id: number) => listRunsIn(file).find((run) => run.id === id);
-
-const quality = (metrics: Record<string, number>) =>
-	Object.fromEntries(Object.entries(metrics).filter(([name]) => !name.startsWith('latency.') && !name.startsWith('duration.')));
 
 const dataset = path.join(scratch, 'many.jsonl');
 writeFileSync(

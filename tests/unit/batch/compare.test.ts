@@ -77,6 +77,32 @@ describe('compareRuns', () => {
 		db.$client.close();
 	});
 
+	it('gives timings no verdict when other processes kept the machine busy during either run', () => {
+		const db = openDb(path.join(scratch, 'load.db'));
+		const timed = (others: number | undefined, p95: number) =>
+			createRun(
+				db,
+				newRun({ metrics: { accuracy: 0.9, 'duration.p95': p95, ...(others !== undefined && { 'load.others': others }) } })
+			);
+		const quiet = timed(0.02, 8);
+		const verdicts = (b: ReturnType<typeof timed>) =>
+			Object.fromEntries(compareRuns(db, quiet, b, { offset: 0, limit: 10 }).metrics.map((m) => [m.name, [m.verdict, m.reason]]));
+		expect(verdicts(timed(0.05, 20))).toMatchObject({ 'duration.p95': ['worse', undefined] });
+		const busy = timed(1.3, 20);
+		expect(verdicts(busy)).toEqual({
+			accuracy: ['same', undefined],
+			'duration.p95': ['incomparable', `other processes kept 1.30 cores busy during run ${busy.id}`],
+			'load.others': ['incomparable', undefined]
+		});
+		const comparison = compareRuns(db, quiet, busy, { offset: 0, limit: 10 });
+		expect(checkRegression(comparison, parseRegressionGate('duration.p95'))).toMatch(
+			/does not compare between these runs \(other processes/
+		);
+		// Runs stored before the load was measured keep their verdicts.
+		expect(verdicts(timed(undefined, 20))).toMatchObject({ 'duration.p95': ['worse', undefined] });
+		db.$client.close();
+	});
+
 	it('gives counts of items a verdict only over the same items, and no metric one across pipelines', () => {
 		const db = openDb(path.join(scratch, 'counts.db'));
 		const triageRun = (overrides: Parameters<typeof newRun>[0]) =>

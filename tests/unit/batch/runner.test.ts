@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { writeItemsCsv } from '../../../server/batch/items-csv';
 import { BatchArgumentError, BatchError, resumeBatch, startBatch } from '../../../server/batch/runner';
 import { runPipeline } from '../../../src/lib/pipeline';
 import { wordcount } from '../../../src/lib/pipeline/wordcount';
+import { quality } from './quality';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'convince-runner-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -21,10 +22,6 @@ const freshDb = () => openDb(path.join(scratch, `runner-${++dbCount}.db`));
 const reportsDir = path.join(scratch, 'reports');
 
 /** Metrics that depend on the data, not on timing. */
-const quality = (metrics: Record<string, number> | null) =>
-	Object.fromEntries(
-		Object.entries(metrics ?? {}).filter(([name]) => !name.startsWith('latency.') && !name.startsWith('duration.'))
-	);
 
 function writeDataset(name: string, count: number): string {
 	const file = path.join(scratch, name);
@@ -100,6 +97,10 @@ describe('batch runs in worker threads', () => {
 		expect(Object.keys(run.metrics ?? {})).toEqual(
 			expect.arrayContaining(['latency.tokens.p50', 'latency.verdict.p95', 'duration.p95'])
 		);
+		// What the timings are worth: the cores other processes kept busy meanwhile (a share of the machine's).
+		expect(run.metrics?.['load.others']).toBeGreaterThanOrEqual(0);
+		expect(run.metrics?.['load.others']).toBeLessThanOrEqual(availableParallelism());
+		expect(run.othersCpuMs).toBeGreaterThanOrEqual(0);
 
 		const failed = pageRunItems(db, run.id, { filter: 'errors', offset: 0, limit: 10 }).items;
 		expect(failed.map((i) => [i.itemId, i.error?.name, i.error?.message])).toEqual([

@@ -1,0 +1,1 @@
+ALTER TABLE `runs` ADD `others_cpu_ms` real;
