@@ -1699,7 +1699,7 @@ export interface operations {
                 a: number;
                 /** @description Run compared to the baseline */
                 b: number;
-                kind?: "rightToWrong" | "wrongToRight" | "other";
+                kind?: "rightToWrong" | "wrongToRight" | "relabelled" | "other";
                 offset?: number;
                 limit?: number;
             };
@@ -1818,6 +1818,8 @@ export interface operations {
                         counts: {
                             rightToWrong: number;
                             wrongToRight: number;
+                            /** @description Items whose label changed between the runs' datasets */
+                            relabelled: number;
                             other: number;
                             onlyInA: number;
                             onlyInB: number;
@@ -1826,9 +1828,10 @@ export interface operations {
                             itemId: string;
                             line: number;
                             /** @enum {string} */
-                            kind: "rightToWrong" | "wrongToRight" | "other";
-                            label: unknown;
+                            kind: "rightToWrong" | "wrongToRight" | "relabelled" | "other";
                             a: {
+                                /** @description The item's label in the run's dataset (null when it had none) */
+                                label: unknown;
                                 output: unknown;
                                 correct: boolean | null;
                                 error: {
@@ -1848,6 +1851,8 @@ export interface operations {
                                 }) | null;
                             };
                             b: {
+                                /** @description The item's label in the run's dataset (null when it had none) */
+                                label: unknown;
                                 output: unknown;
                                 correct: boolean | null;
                                 error: {
@@ -2015,7 +2020,7 @@ export interface operations {
                 a: number;
                 /** @description Run compared to the baseline */
                 b: number;
-                kind?: "rightToWrong" | "wrongToRight" | "other";
+                kind?: "rightToWrong" | "wrongToRight" | "relabelled" | "other";
                 limit?: number;
             };
             header?: never;

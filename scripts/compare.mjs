@@ -82,16 +82,22 @@ function printComparison({ a, b, provenance, datasetCaveats, flags, metrics, cou
 	}
 	for (const reason of new Set(metrics.flatMap((m) => m.reason ?? []))) console.log(`  (incomparable: ${reason})`);
 	console.log(
-		`items: ${counts.rightToWrong} right to wrong, ${counts.wrongToRight} wrong to right, ${counts.other} other changes; ` +
+		`items: ${counts.rightToWrong} right to wrong, ${counts.wrongToRight} wrong to right, ${counts.relabelled} with a new label, ${counts.other} other changes; ` +
 			`${counts.onlyInA} only in A, ${counts.onlyInB} only in B`
 	);
-	for (const kind of /** @type {const} */ (['rightToWrong', 'wrongToRight', 'other'])) {
+	const kinds = {
+		rightToWrong: 'right to wrong',
+		wrongToRight: 'wrong to right',
+		relabelled: 'label changed',
+		other: 'other changes'
+	};
+	for (const [kind, title] of Object.entries(kinds)) {
 		const items = changes.filter((change) => change.kind === kind);
-		if (items.length)
-			console.log(`${{ rightToWrong: 'right to wrong', wrongToRight: 'wrong to right', other: 'other changes' }[kind]}:`);
+		if (items.length) console.log(`${title}:`);
 		for (const item of items) {
 			const fields = differingFields(item.a.output, item.b.output);
 			console.log(`  ${item.itemId} (line ${item.line})${fields.length ? `: ${fields.join(', ')} differ` : ''}`);
+			if (kind === 'relabelled') console.log(`    label: ${JSON.stringify(item.a.label)} -> ${JSON.stringify(item.b.label)}`);
 			console.log(`    A: ${item.a.error ? `error: ${item.a.error.message}` : brief(item.a.output, fields)}`);
 			console.log(`    B: ${item.b.error ? `error: ${item.b.error.message}` : brief(item.b.output, fields)}`);
 		}

@@ -161,9 +161,9 @@ function hasOutcome(code: OutcomeCode): SQL {
 	return sql`exists (select 1 from json_each(${runItemsTable.score}) where json_each.value = ${code})`;
 }
 
-/** The same item in another run differs: rightness, output or error. */
+/** The same item in another run differs: rightness, output, error or label. */
 function changedAgainst(): SQL {
-	return sql`(${rightness(runItemsTable)} is not ${rightness(other)} or ${runItemsTable.output} is not ${other.output} or ${runItemsTable.error} is not ${other.error})`;
+	return sql`(${rightness(runItemsTable)} is not ${rightness(other)} or ${runItemsTable.output} is not ${other.output} or ${runItemsTable.error} is not ${other.error} or ${runItemsTable.label} is not ${other.label})`;
 }
 
 const filterConditions: Record<Exclude<ItemFilter, 'all' | 'changed'>, SQL | undefined> = {
@@ -238,11 +238,13 @@ export function outcomeCounts(db: Db, runId: number): Record<string, Partial<Rec
 	return counts;
 }
 
-export const changeKinds = ['rightToWrong', 'wrongToRight', 'other'] as const;
+/** `relabelled`: the dataset's label of the item changed between the runs, so its right or wrong says nothing of the code. */
+export const changeKinds = ['rightToWrong', 'wrongToRight', 'relabelled', 'other'] as const;
 export type ChangeKind = (typeof changeKinds)[number];
 
 function changeKind(): SQL<ChangeKind> {
-	return sql<ChangeKind>`(case when ${rightness(runItemsTable)} = 1 and ${rightness(other)} = 0 then 'rightToWrong'
+	return sql<ChangeKind>`(case when ${runItemsTable.label} is not ${other.label} then 'relabelled'
+		when ${rightness(runItemsTable)} = 1 and ${rightness(other)} = 0 then 'rightToWrong'
 		when ${rightness(runItemsTable)} = 0 and ${rightness(other)} = 1 then 'wrongToRight' else 'other' end)`;
 }
 
@@ -255,9 +257,14 @@ export function changedItems(db: Db, a: number, b: number, page: { kind?: Change
 			itemId: runItemsTable.itemId,
 			line: runItemsTable.line,
 			kind: changeKind(),
-			label: runItemsTable.label,
-			a: { output: runItemsTable.output, correct: runItemsTable.correct, error: runItemsTable.error, score: runItemsTable.score },
-			b: { output: other.output, correct: other.correct, error: other.error, score: other.score }
+			a: {
+				label: runItemsTable.label,
+				output: runItemsTable.output,
+				correct: runItemsTable.correct,
+				error: runItemsTable.error,
+				score: runItemsTable.score
+			},
+			b: { label: other.label, output: other.output, correct: other.correct, error: other.error, score: other.score }
 		})
 		.from(runItemsTable)
 		.innerJoin(other, join)
@@ -279,7 +286,14 @@ export function changeCounts(db: Db, a: number, b: number): Record<ChangeKind, n
 		.where(and(eq(runItemsTable.runId, a), changedAgainst()))
 		.groupBy(changeKind())
 		.all();
-	const counts = { rightToWrong: 0, wrongToRight: 0, other: 0, onlyInA: onlyIn(db, a, b), onlyInB: onlyIn(db, b, a) };
+	const counts = {
+		rightToWrong: 0,
+		wrongToRight: 0,
+		relabelled: 0,
+		other: 0,
+		onlyInA: onlyIn(db, a, b),
+		onlyInB: onlyIn(db, b, a)
+	};
 	for (const row of rows) counts[row.kind] = row.n;
 	return counts;
 }

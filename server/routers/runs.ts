@@ -68,6 +68,7 @@ const runDetailSchema = z.object({
 });
 
 const sideSchema = z.object({
+	label: z.unknown().describe("The item's label in the run's dataset (null when it had none)"),
 	output: z.unknown(),
 	correct: z.boolean().nullable(),
 	error: runItemSchema.shape.error,
@@ -107,6 +108,7 @@ const comparisonSchema = z.object({
 	counts: z.object({
 		rightToWrong: z.number().int(),
 		wrongToRight: z.number().int(),
+		relabelled: z.number().int().describe("Items whose label changed between the runs' datasets"),
 		other: z.number().int(),
 		onlyInA: z.number().int(),
 		onlyInB: z.number().int()
@@ -116,7 +118,6 @@ const comparisonSchema = z.object({
 			itemId: z.string(),
 			line: z.number().int(),
 			kind: z.enum(changeKinds),
-			label: z.unknown(),
 			a: sideSchema,
 			b: sideSchema
 		})

@@ -124,7 +124,14 @@ describe('run comparison', () => {
 		saveRunItems(
 			db,
 			a.id,
-			[item('same', 1), item('broke', 2), item('fixed', 3, { correct: false }), item('out', 4), item('onlyA', 5)],
+			[
+				item('same', 1),
+				item('broke', 2),
+				item('fixed', 3, { correct: false }),
+				item('out', 4),
+				item('onlyA', 5),
+				item('relabel', 7, { label: { long: false } })
+			],
 			new Date()
 		);
 		saveRunItems(
@@ -135,20 +142,31 @@ describe('run comparison', () => {
 				item('broke', 2, { output: null, correct: null, error: { name: 'Error', message: 'boom' } }),
 				item('fixed', 3),
 				item('out', 4, { output: { v: 'other' } }),
-				item('onlyB', 6)
+				item('onlyB', 6),
+				// The same output, now wrong: the dataset's label changed, not the code.
+				item('relabel', 7, { label: { long: true }, correct: false })
 			],
 			new Date()
 		);
-		expect(changeCounts(db, a.id, b.id)).toEqual({ rightToWrong: 1, wrongToRight: 1, other: 1, onlyInA: 1, onlyInB: 1 });
+		expect(changeCounts(db, a.id, b.id)).toEqual({
+			rightToWrong: 1,
+			wrongToRight: 1,
+			relabelled: 1,
+			other: 1,
+			onlyInA: 1,
+			onlyInB: 1
+		});
 		const changes = changedItems(db, a.id, b.id, { offset: 0, limit: 10 });
 		expect(changes.map((c) => [c.itemId, c.kind])).toEqual([
 			['broke', 'rightToWrong'],
 			['fixed', 'wrongToRight'],
-			['out', 'other']
+			['out', 'other'],
+			['relabel', 'relabelled']
 		]);
 		expect(changes[2]).toMatchObject({ a: { output: { v: 'out' } }, b: { output: { v: 'other' } } });
+		expect(changes[3]).toMatchObject({ a: { label: { long: false } }, b: { label: { long: true } } });
 		expect(changedItems(db, a.id, b.id, { kind: 'wrongToRight', offset: 0, limit: 10 }).map((c) => c.itemId)).toEqual(['fixed']);
-		expect(pageRunItems(db, b.id, { filter: 'changed', against: a.id, offset: 0, limit: 10 }).total).toBe(3);
+		expect(pageRunItems(db, b.id, { filter: 'changed', against: a.id, offset: 0, limit: 10 }).total).toBe(4);
 	});
 });
 
