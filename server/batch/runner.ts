@@ -378,6 +378,11 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 			// Backpressure: read no further ahead than the workers can take, so memory stays flat.
 			while (inFlight.size >= pool.size * 2 && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
 		}
+		// Counted at the start, with the hash the run records: other records now, the file changed under the run.
+		if (!signal?.aborted && !failure && records !== run.itemsTotal)
+			failure = new BatchError(
+				`dataset ${run.datasetPath} changed while the run read it: ${run.itemsTotal} records when it started, ${records} read`
+			);
 		const last = packer.take();
 		if (last && !signal?.aborted && !failure) dispatchChunk(last);
 		while (inFlight.size && !pool.crash) await Promise.race([...inFlight, pool.crashed]);

@@ -276,6 +276,33 @@ describe('batch runs in worker threads', () => {
 	});
 });
 
+describe('a dataset file that changes during the run', () => {
+	it('fails the run, saying so, rather than end it done with counts that disagree', async () => {
+		const db = freshDb();
+		const file = writeDataset('shrinking.jsonl', 30_000);
+		let truncated = false;
+		const { run } = await startBatch({
+			db,
+			registry,
+			pipeline: 'wordcount',
+			dataset: file,
+			reportsDir: path.join(scratch, 'reports'),
+			concurrency: 1,
+			chunkSize: 10,
+			onProgress: () => {
+				if (truncated) return;
+				truncated = true;
+				writeFileSync(file, readFileSync(file, 'utf8').split('\n').slice(0, 100).join('\n') + '\n');
+			}
+		});
+		expect(run).toMatchObject({
+			status: 'failed',
+			failure: expect.stringMatching(/ changed while the run read it: 30000 records when it started, \d+ read$/)
+		});
+		expect(run.failure).toContain(file);
+	});
+});
+
 describe('interrupting and resuming', () => {
 	it('keeps finished items when aborted and, resumed, ends with the same items and metrics as an uninterrupted run', async () => {
 		const file = writeDataset('resume.jsonl', 3000);
