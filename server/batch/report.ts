@@ -6,6 +6,7 @@ import type { Run } from '../../db/schema';
 import type { AnyPipeline } from '../../src/lib/pipeline';
 import { trainingDataCaveat } from './dataset';
 import { describeMetric } from './metrics';
+import { datasetItems } from '../../src/lib/ui/run-dataset';
 
 interface Table {
 	title: string;
@@ -37,7 +38,7 @@ function summaryTables(db: Db, run: Run, pipeline: AnyPipeline): Table[] {
 				// A dataset given as its path is named once.
 				[
 					'dataset',
-					`${run.datasetName} (${run.datasetName === run.datasetPath ? '' : `${run.datasetPath}, `}sha256 ${run.datasetHash.slice(0, 12)})`
+					`${datasetItems(run)} (${run.datasetName === run.datasetPath ? '' : `${run.datasetPath}, `}sha256 ${run.datasetHash.slice(0, 12)})`
 				],
 				...(caveat ? [['caveat', caveat]] : []),
 				[
