@@ -8,6 +8,7 @@ import {
 	StepError,
 	definePipeline,
 	defineStep,
+	issuesFromZod,
 	manifest,
 	runPipeline,
 	runStep
@@ -41,6 +42,22 @@ describe('runPipeline', () => {
 		const paths = (error as InputError).issues.map((i) => i.path.join('.'));
 		expect(paths).toContain('flags.threshold');
 		expect((error as InputError).message).toMatch(/nope/);
+	});
+
+	it('bounds what an error repeats of a huge bad request: the first issues, each cut short', async () => {
+		const flags = Object.fromEntries(Array.from({ length: 80_000 }, (_, i) => [`flag${i}`, i]));
+		const error = (await runPipeline(wordcount, { text: 'a' }, { flags }).catch((caught: unknown) => caught)) as InputError;
+		expect(error).toBeInstanceOf(InputError);
+		expect(error.message.length).toBeLessThan(1000);
+		expect(error.issues[0].message).toMatch(/^Unrecognized keys: "flag0", "flag1", .*… \(\d+ characters\)$/);
+
+		const many = z.array(z.number());
+		const parsed = many.safeParse(Array.from({ length: 500 }, () => 'x'));
+		const issues = issuesFromZod(parsed.error!, ['input']);
+		expect(issues).toHaveLength(21);
+		expect(issues[20]).toEqual({ path: ['input'], message: 'and 480 more issues' });
+		const longKey = issuesFromZod(z.object({ [`k${'x'.repeat(900_000)}`]: z.string() }).safeParse({}).error!);
+		expect(JSON.stringify(longKey).length).toBeLessThan(1000);
 	});
 
 	it('rejects bad input with the field path, in words a person reads once', async () => {

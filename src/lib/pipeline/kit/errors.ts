@@ -16,11 +16,23 @@ function issueMessage(message: string): string {
 	return message.replace(/^Invalid input: /, '');
 }
 
+/**
+ * Bounds on what an error repeats of the request: 80,000 unknown keys, or one key of 900 KB, made a
+ * 2 MB answer that quoted them twice (its message and its issues). The first issues say what is wrong.
+ */
+const MAX_ISSUES = 20;
+const MAX_MESSAGE_CHARS = 300;
+const MAX_KEY_CHARS = 100;
+
+const clipped = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text);
+
 export function issuesFromZod(error: z.ZodError, prefix: (string | number)[] = []): Issue[] {
-	return error.issues.map((issue) => ({
-		path: [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-		message: issueMessage(issue.message)
+	const issues = error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+		path: [...prefix, ...issue.path.map((p) => (typeof p === 'number' ? p : clipped(String(p), MAX_KEY_CHARS)))],
+		message: clipped(issueMessage(issue.message), MAX_MESSAGE_CHARS)
 	}));
+	const unlisted = error.issues.length - issues.length;
+	return unlisted ? [...issues, { path: prefix, message: `and ${unlisted} more issues` }] : issues;
 }
 
 export function formatIssues(issues: Issue[]): string {
