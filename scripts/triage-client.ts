@@ -1,5 +1,5 @@
 // Triages one email through convince with the typed tRPC client, or in-process without a server.
-// Usage: node --import tsx scripts/triage-client.ts [file] [--url http://localhost:3000] [--in-process] [--debug] [--flag name=value]...
+// Usage: npm run triage -- [file] [--url http://localhost:3000] [--in-process] [--debug] [--flag name=value]...
 // Reads the raw RFC-822 mail from the file, or from stdin without one. CONVINCE_API_KEY is sent as the bearer key.
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
@@ -32,13 +32,14 @@ function readArgs() {
 			}
 		});
 	} catch (error) {
-		return usageError((error as Error).message);
+		// Node quotes the option unevenly ("Unknown option '--bogus'. To specify ..."): the first sentence says it.
+		return usageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
 	}
 }
 const { values: args, positionals } = readArgs();
 
 if (args.help) {
-	console.log(`Usage: node --import tsx scripts/triage-client.ts [file] [options]
+	console.log(`Usage: npm run triage -- [file] [options]
 
 Triages a raw email (the file, or stdin) and prints the result as JSON.
   --url <address>     convince server (default $CONVINCE_URL or http://localhost:3000); behind a proxy,
@@ -104,6 +105,12 @@ function explain(error: unknown): string {
 				? errorDetails(error).issues
 				: undefined;
 	if (issues?.length) return `Invalid request: ${formatIssues(issues)}`;
+	if (error instanceof TRPCClientError && error.data?.code === 'UNAUTHORIZED') {
+		const hint = process.env.CONVINCE_API_KEY
+			? "CONVINCE_API_KEY is not the server's key"
+			: "set CONVINCE_API_KEY to the server's key";
+		return `${error.message} (${hint})`;
+	}
 	// fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a port fetch refuses) is in its cause.
 	const network = (error as { cause?: { message?: string; cause?: { code?: string; message?: string } } }).cause;
 	if (!args['in-process'] && network?.message === 'fetch failed') {

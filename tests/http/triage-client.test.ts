@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
-import { testPipeline } from '../setup/server';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startTestServer, testPipeline } from '../setup/server';
 import { baseUrl } from './request';
 
 /** scripts/triage-client.ts as an engineer runs it: through the typed tRPC client, or in-process. */
@@ -18,9 +18,13 @@ const mail = path.join(scratch, 'mail.eml');
 writeFileSync(mail, 'From: Ann <ann@example.com>\nSubject: Printer on the 2nd floor\n\nThe printer jams again since Monday.\n');
 
 async function triageClient(...args: string[]) {
+	return triageClientWith({}, ...args);
+}
+
+async function triageClientWith(env: Record<string, string>, ...args: string[]) {
 	try {
 		const running = run(process.execPath, ['--import', 'tsx', 'scripts/triage-client.ts', ...args], {
-			env: { ...process.env, CONVINCE_URL: baseUrl, CONVINCE_API_KEY: '' }
+			env: { ...process.env, CONVINCE_URL: baseUrl, CONVINCE_API_KEY: '', ...env }
 		});
 		// An empty stdin: without a file the script reads the mail from there.
 		running.child.stdin?.end();
@@ -65,6 +69,25 @@ describe.skipIf(testPipeline !== 'triage')('the triage client script', () => {
 			expect([args.join(' '), code, stdout]).toEqual([args.join(' '), 2, '']);
 			expect(stderr).toContain(message);
 			expect(stderr.trim().split('\n')).toHaveLength(1);
+		}
+	});
+
+	it('says which key setting to look at when the server refuses the call', async () => {
+		const keyed = await startTestServer({ buildDir: inject('buildDir'), env: { CONVINCE_API_KEY: 'right-key-0123456789' } });
+		try {
+			for (const [key, hint] of [
+				['', "(set CONVINCE_API_KEY to the server's key)"],
+				['wrong-key-0123456789', "(CONVINCE_API_KEY is not the server's key)"]
+			]) {
+				const { code, stderr } = await triageClientWith({ CONVINCE_URL: keyed.baseUrl, CONVINCE_API_KEY: key }, mail);
+				expect(code).toBe(1);
+				expect(stderr.trim()).toMatch(/Bearer/);
+				expect(stderr.trim().endsWith(hint)).toBe(true);
+			}
+			const { code } = await triageClientWith({ CONVINCE_URL: keyed.baseUrl, CONVINCE_API_KEY: 'right-key-0123456789' }, mail);
+			expect(code).toBe(0);
+		} finally {
+			await keyed.stop();
 		}
 	});
 
