@@ -41,7 +41,14 @@ export function openPipelinePool({ workerModule, pipeline, size, heapMb, onCrash
 		async run(input, { flags, debug }) {
 			const answer = await piscina.run({ input, flags, debug });
 			if ('failure' in answer) throw errorOfFailure(answer.failure);
+			if (!('run' in answer)) throw new Error('a pipeline worker answered a run with something else');
 			return answer.run;
+		},
+		async runStep(step, input, { debug }) {
+			const answer = await piscina.run({ input, debug, step: step.name });
+			if ('failure' in answer) throw errorOfFailure(answer.failure);
+			if (!('stepRun' in answer)) throw new Error('a pipeline worker answered a step run with something else');
+			return answer.stepRun as never;
 		},
 		workers: () => size,
 		// Runs queued for a worker fail; those running finish.

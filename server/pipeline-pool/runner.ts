@@ -1,10 +1,21 @@
-import { type AnyPipeline, type PipelineRun, type RunOptions, runPipeline } from '../../src/lib/pipeline';
+import {
+	type AnyPipeline,
+	type AnyStep,
+	type MaybePromise,
+	type PipelineRun,
+	type RunOptions,
+	type StepRun,
+	runPipeline,
+	runStepNow
+} from '../../src/lib/pipeline';
 import type { ServerConfig } from '../config';
 import { registeredPipeline } from '../pipeline';
 import { openPipelinePool } from './pool';
 
 export interface PipelineRunner<P extends AnyPipeline = AnyPipeline> {
 	run(input: unknown, options: RunOptions): Promise<PipelineRun<P>>;
+	/** One step of the pipeline on the input, where runs go; an input of little text stays on the event loop (see runStep). */
+	runStep<S extends AnyStep>(step: S, input: unknown, options: { debug: boolean }): MaybePromise<StepRun<S>>;
 	/** Worker threads the runs go to; 0 while they run on the event loop. */
 	workers(): number;
 	/** Stops the workers, if any: runs queued for them fail, runs in flight finish. */
@@ -12,6 +23,21 @@ export interface PipelineRunner<P extends AnyPipeline = AnyPipeline> {
 }
 
 type WorkerModule = typeof import('./worker');
+
+/**
+ * Steps cost about their text's length: most calls take microseconds, less than handing them to a
+ * thread, but sentiment over 100,000 characters took 0.3 s of the event loop, holding up every other
+ * request. Above this many characters, a step call goes to a worker as pipeline runs do.
+ */
+const STEP_TEXT_ON_EVENT_LOOP = 2_000;
+
+/** Whether the strings in `value` add up to more characters than a step call may take on the event loop. */
+function holdsMuchText(value: unknown, budget = { left: STEP_TEXT_ON_EVENT_LOOP }): boolean {
+	if (typeof value === 'string') return (budget.left -= value.length) < 0;
+	if (typeof value !== 'object' || value === null) return false;
+	for (const item of Object.values(value)) if (holdsMuchText(item, budget)) return true;
+	return false;
+}
 
 /** Whether worker threads can run `pipeline` from `module` (see createPipelineRunner). */
 function canRunOnWorkers(pipeline: AnyPipeline, module: WorkerModule): boolean {
@@ -61,6 +87,8 @@ export function createPipelineRunner<P extends AnyPipeline>(
 	return {
 		run: (input, options) =>
 			pool ? (pool.run(input, options) as Promise<PipelineRun<P>>) : runPipeline(pipeline, input, options),
+		runStep: (step, input, options) =>
+			pool && holdsMuchText(input) ? pool.runStep(step, input, options) : runStepNow(step, input, options),
 		workers: () => pool?.workers() ?? 0,
 		close: async () => {
 			await started;

@@ -13,7 +13,7 @@ import { createStepsRouter } from './steps';
 export function createAppRouter<P extends AnyPipeline>(pipeline: P, runner: PipelineRunner<P> = createPipelineRunner(pipeline)) {
 	return router({
 		pipeline: createPipelineRouter(pipeline, runner),
-		steps: createStepsRouter(pipeline),
+		steps: createStepsRouter(pipeline, runner),
 		[HEALTH_PROCEDURE]: createHealthProcedure(pipeline, runner),
 		runs: runsRouter,
 		samples: samplesRouter,

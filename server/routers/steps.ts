@@ -8,9 +8,9 @@ import {
 	type PipelineSteps,
 	StepError,
 	recover,
-	runStepNow,
 	strictInput
 } from '../../src/lib/pipeline';
+import type { PipelineRunner } from '../pipeline-pool/runner';
 import { directProcedure } from '../direct-procedure';
 import { router } from '../trpc';
 import { RUN_ERRORS, debugFlagSchema } from './pipeline';
@@ -42,9 +42,9 @@ export function stepRunSchema<S extends AnyStep>(step: S) {
  * A step failing on valid input is the input's problem (422); a step breaking its own contract is a bug
  * (500), and one whose models did not load the server's (503).
  */
-function runStepForClient<S extends AnyStep>(step: S, input: unknown, debug: boolean) {
+function runStepForClient<S extends AnyStep>(runner: PipelineRunner, step: S, input: unknown, debug: boolean) {
 	return recover(
-		() => runStepNow(step, input, { debug }),
+		() => runner.runStep(step, input, { debug }),
 		(error) => {
 			if (error instanceof InputError || error instanceof OutputError || error instanceof LoadError) throw error;
 			throw new StepError(step.name, error);
@@ -54,7 +54,7 @@ function runStepForClient<S extends AnyStep>(step: S, input: unknown, debug: boo
 
 type StepRequest = z.output<ReturnType<typeof stepRequestSchema<AnyStep>>>;
 
-function stepProcedure<S extends AnyStep>(step: S) {
+function stepProcedure<S extends AnyStep>(step: S, runner: PipelineRunner) {
 	return directProcedure({
 		meta: {
 			openapi: {
@@ -72,7 +72,7 @@ function stepProcedure<S extends AnyStep>(step: S) {
 		// Typed by the schemas, validated at run time: see createPipelineRouter.
 		resolve: ({ input }) => {
 			const request = input as StepRequest;
-			return runStepForClient(step, request.input, request.debug) as never;
+			return runStepForClient(runner, step, request.input, request.debug) as never;
 		}
 	});
 }
@@ -81,8 +81,8 @@ export type StepProcedures<P extends AnyPipeline> = {
 	[Name in keyof PipelineSteps<P>]: ReturnType<typeof stepProcedure<Extract<PipelineSteps<P>[Name], AnyStep>>>;
 };
 
-/** One procedure per step of the pipeline, keyed by step name. */
-export function createStepsRouter<P extends AnyPipeline>(pipeline: P) {
-	const procedures = Object.fromEntries(pipeline.steps.map((step) => [step.name, stepProcedure(step)]));
+/** One procedure per step of the pipeline, keyed by step name; `runner` runs those given much text (see PipelineRunner). */
+export function createStepsRouter<P extends AnyPipeline>(pipeline: P, runner: PipelineRunner) {
+	const procedures = Object.fromEntries(pipeline.steps.map((step) => [step.name, stepProcedure(step, runner)]));
 	return router(procedures as unknown as StepProcedures<P>);
 }

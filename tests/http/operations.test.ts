@@ -105,6 +105,25 @@ describe('every operation', () => {
 		expect((body as { pipeline: { workers: number } }).pipeline.workers).toBe(DEFAULT_PIPELINE_WORKERS);
 	});
 
+	it.skipIf(testPipeline !== 'triage')(
+		'runs a step given much text on a worker thread: the event loop answers other requests meanwhile',
+		async () => {
+			const words = 'great awful fine terrible lovely bad good '.repeat(2400).slice(0, 100_000);
+			// ~0.3 s of sentiment scoring: on the event loop, the health check sent after it would wait for it.
+			const order: string[] = [];
+			const step = postJson('/api/v1/steps/sentiment', { input: { text: words, model: 'vader' }, debug: true }).then((answer) => {
+				order.push('step');
+				return answer;
+			});
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			await call('/api/v1/health').then(() => order.push('health'));
+			const { status, body } = await step;
+			expect(status).toBe(200);
+			expect(body).toMatchObject({ output: { label: expect.any(String) }, debug: expect.anything() });
+			expect(order).toEqual(['health', 'step']);
+		}
+	);
+
 	it('runs every step alone on the input it receives inside the pipeline, with debug', async () => {
 		const pipeline = operations.find((o) => o.operationId === 'runPipeline');
 		expect(pipeline?.examples.length, 'the pipeline documents at least one example').toBeGreaterThan(0);
