@@ -28,7 +28,8 @@ Options:
   --concurrency N    worker threads (default: number of cores; at most 4 per core)
   --limit N          stop after N dataset records
   --resume <id>      finish an interrupted or failed run without redoing finished items
-  --json             print one JSON object (run id, status, counts, metrics, report) on stdout
+  --json             print one JSON object (run id, status, counts, metrics, report) on stdout; when the
+                     run cannot start, {"error": message, "usage": true for a mistake in the command}
   --help             show this help
 
 Ctrl-C (or SIGTERM) stops after the running items finish and marks the run interrupted; another
@@ -75,8 +76,9 @@ function printSummary(run, reportDir) {
  * INIT_CWD where it was called from. Dataset names (`test`) stay as they are.
  */
 function fromCallersDirectory(dataset) {
-	const named = Object.hasOwn(namedDatasets, dataset);
-	return !named && process.env.INIT_CWD ? path.resolve(process.env.INIT_CWD, dataset) : dataset;
+	// Neither a name nor a file: left as given, so the error quotes what was typed.
+	const file = !Object.hasOwn(namedDatasets, dataset) && /\.(jsonl|csv)$/i.test(dataset);
+	return file && process.env.INIT_CWD ? path.resolve(process.env.INIT_CWD, dataset) : dataset;
 }
 
 async function main() {
@@ -162,8 +164,9 @@ try {
 		error instanceof UsageError ||
 		error instanceof BatchArgumentError ||
 		(error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-	console.error(
-		`batch: ${error instanceof Error ? error.message : String(error)}${usage ? '\nSee: npm run batch -- --help' : ''}`
-	);
+	const message = error instanceof Error ? error.message : String(error);
+	console.error(`batch: ${message}${usage ? '\nSee: npm run batch -- --help' : ''}`);
+	// A script reading --json's stdout gets an object either way.
+	if (process.argv.includes('--json')) console.log(JSON.stringify({ error: message, usage }));
 	process.exitCode = usage ? 2 : 1;
 }

@@ -27,7 +27,8 @@ Options:
                  under both runs' flags with the code of this checkout, and counts them by the first
                  step whose output differs
   --json         print the whole comparison as one JSON object (with --why, under "why"; the
-                 failed gates' messages under "regressions", [] when none failed)
+                 failed gates' messages under "regressions", [] when none failed); when it cannot
+                 compare, {"error": message, "usage": true for a mistake in the command}
   --help         show this help
 
 Runs are read from CONVINCE_DB (default var/convince.db). Exit code: 0 compared (no regression),
@@ -204,8 +205,9 @@ try {
 	const usage =
 		error instanceof UsageError ||
 		(error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
-	console.error(
-		`compare: ${error instanceof Error ? error.message : String(error)}${usage ? '\nSee: npm run compare -- --help' : ''}`
-	);
+	const message = error instanceof Error ? error.message : String(error);
+	console.error(`compare: ${message}${usage ? '\nSee: npm run compare -- --help' : ''}`);
+	// A script reading --json's stdout gets an object either way.
+	if (process.argv.includes('--json')) console.log(JSON.stringify({ error: message, usage }));
 	process.exitCode = usage ? 2 : 1;
 }

@@ -220,6 +220,10 @@ describe('npm run batch', () => {
 			code: 2,
 			stderr: expect.stringMatching(/run 9999 not found/)
 		});
+		// A name that is no dataset is quoted as typed, and a script reading --json gets an object.
+		const typo = await cli('batch', ['--dataset', 'tset', '--json']);
+		expect(typo).toMatchObject({ code: 2, stderr: expect.stringMatching(/^batch: dataset "tset" is neither a known name/) });
+		expect(JSON.parse(typo.stdout)).toEqual({ error: expect.stringMatching(/^dataset "tset" is neither/), usage: true });
 		expect(listRunsIn(env.CONVINCE_DB).map((run) => run.datasetPath)).not.toContain(empty);
 	});
 
