@@ -37,20 +37,36 @@ metric without a better direction, bad tolerance).`;
 
 const SHOWN_OUTPUT_CHARS = 160;
 
-/** @param {string} text @param {number} chars */
-const clip = (text, chars) => (text.length > chars ? `${text.slice(0, chars)}...` : text);
+/** Characters shown before the first difference, for context. */
+const BEFORE_DIFFERENCE = 20;
 
 /**
- * An output on one line: whole when it is short, else the fields the two runs' outputs differ in
- * (cut from the start, a long output hid them).
- * @param {unknown} value @param {string[]} differing
+ * `chars` characters of `text` around where it first differs from `other`: a difference past the
+ * cut (two long lists of reasons alike up to their third) would read as two identical lines.
+ * @param {string} text @param {string} other @param {number} chars
  */
-function brief(value, differing) {
-	const text = JSON.stringify(value) ?? 'null';
+function clipAround(text, other, chars) {
+	if (text.length <= chars) return text;
+	let first = 0;
+	while (first < text.length && text[first] === other[first]) first++;
+	const start = Math.max(0, Math.min(first - BEFORE_DIFFERENCE, text.length - chars));
+	return `${start > 0 ? '...' : ''}${text.slice(start, start + chars)}${start + chars < text.length ? '...' : ''}`;
+}
+
+/** @param {unknown} value */
+const json = (value) => JSON.stringify(value) ?? '(absent)';
+
+/**
+ * One side's output on one line, cut around where it differs from the other side's: whole when it is
+ * short, else the fields the two outputs differ in.
+ * @param {unknown} value @param {unknown} other @param {string[]} differing
+ */
+function brief(value, other, differing) {
+	const text = json(value);
 	if (text.length <= SHOWN_OUTPUT_CHARS || !differing.length || typeof value !== 'object' || value === null)
-		return clip(text, SHOWN_OUTPUT_CHARS);
-	const fields = /** @type {Record<string, unknown>} */ (value);
-	const shown = differing.map((name) => `${name}: ${clip(JSON.stringify(fields[name]) ?? '(absent)', SHOWN_OUTPUT_CHARS / 2)}`);
+		return clipAround(text, json(other), SHOWN_OUTPUT_CHARS);
+	const [fields, others] = /** @type {Record<string, unknown>[]} */ ([value, other ?? {}]);
+	const shown = differing.map((name) => `${name}: ${clipAround(json(fields[name]), json(others[name]), SHOWN_OUTPUT_CHARS / 2)}`);
 	const unchanged = Object.keys(fields).length - differing.filter((name) => Object.hasOwn(fields, name)).length;
 	return unchanged ? `${shown.join(', ')} (${unchanged} other fields unchanged)` : shown.join(', ');
 }
@@ -99,8 +115,8 @@ function printComparison({ a, b, provenance, datasetCaveats, flags, metrics, cou
 			const fields = differingFields(item.a.output, item.b.output);
 			console.log(`  ${item.itemId} (line ${item.line})${fields.length ? `: ${fields.join(', ')} differ` : ''}`);
 			if (kind === 'relabelled') console.log(`    label: ${JSON.stringify(item.a.label)} -> ${JSON.stringify(item.b.label)}`);
-			console.log(`    A: ${item.a.error ? `error: ${item.a.error.message}` : brief(item.a.output, fields)}`);
-			console.log(`    B: ${item.b.error ? `error: ${item.b.error.message}` : brief(item.b.output, fields)}`);
+			console.log(`    A: ${item.a.error ? `error: ${item.a.error.message}` : brief(item.a.output, item.b.output, fields)}`);
+			console.log(`    B: ${item.b.error ? `error: ${item.b.error.message}` : brief(item.b.output, item.a.output, fields)}`);
 		}
 	}
 }

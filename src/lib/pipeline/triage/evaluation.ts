@@ -94,7 +94,11 @@ export const triageEvaluation: Evaluation<Judged, TriageLabel, TriageScore> = {
 	aggregate: aggregateTriage,
 	primaryMetric: 'spam.f1',
 	metrics: {
-		items: { description: 'Items scored: the items the pipeline did not fail on (see errorRate)', higherIsBetter: null },
+		items: {
+			description:
+				'Items scored: the labelled items the pipeline did not fail on (see errorRate); items without a label are not scored',
+			higherIsBetter: null
+		},
 		accuracy: {
 			description:
 				'Of the items scored (failed ones are in errorRate), the share fully right: the spam decision, and for ham of a known queue, ending in that queue',
