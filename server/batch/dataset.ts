@@ -285,7 +285,8 @@ function csvRecord(row: Record<string, string>, line: number): DatasetRecord {
 	for (const [column, value] of Object.entries(row)) {
 		if (column === 'id' || column === 'input' || column === 'label') continue;
 		if (column.startsWith('label.')) {
-			label[column.slice('label.'.length)] = jsonOrText(value);
+			// An empty cell is a field without a value (a ham mail's unknown queue), not an empty name.
+			label[column.slice('label.'.length)] = value === '' ? null : jsonOrText(value);
 			hasLabel = true;
 		} else input[column.startsWith('input.') ? column.slice('input.'.length) : column] = value;
 	}

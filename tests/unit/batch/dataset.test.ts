@@ -89,6 +89,15 @@ describe('CSV datasets', () => {
 		expect(records.map((r) => r.line)).toEqual([...records.map((r) => r.line)].sort((x, y) => x - y));
 	});
 
+	it('reads an empty label cell as null, a field without a value', async () => {
+		const file = path.join(scratch, 'queues.csv');
+		writeFileSync(file, 'id,subject,label.spam,label.queue\nh,Hi,false,\nr,Re: rpm,false,rpm\n');
+		expect((await readAll(file)).map((r) => (r.kind === 'item' ? r.label : r))).toEqual([
+			{ spam: false, queue: null },
+			{ spam: false, queue: 'rpm' }
+		]);
+	});
+
 	it('numbers records by their first line as Excel writes CSV: CRLF between rows, LF inside cells', async () => {
 		const file = path.join(scratch, 'crlf.csv');
 		writeFileSync(file, 'id,text\r\n\r\na,"x\ny"\r\nb,"too","many"\r\nc,"p\nq\nr"\r\n');
