@@ -278,6 +278,14 @@ describe('pages of broken links', () => {
 		// The client's data request reads the error from the data: it stays 200.
 		expect((await fetch(new URL(`/__data.json?example=${examples.examples.length}`, baseUrl))).status).toBe(200);
 	});
+
+	it('of the batch runs say what is wrong in words and lead back to the runs', async () => {
+		const response = await fetch(new URL('/runs/compare?a=1&b=2&offset=abc', baseUrl));
+		expect(response.status).toBe(400);
+		const html = await response.text();
+		expect(html).toContain("This link's parameters are not valid: offset: Expected a number");
+		expect(html).toMatch(/<a href="\/runs">All batch runs<\/a>/);
+	});
 });
 
 describe('the server after all this', () => {

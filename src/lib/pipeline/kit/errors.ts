@@ -7,12 +7,15 @@ export interface Issue {
 }
 
 /**
- * A field's message as a person reads it. zod words a missing field as a type mismatch and opens its
- * type messages with "Invalid input: ", which the error's own "Invalid input: " would repeat.
+ * A field's message as a person reads it. zod words a missing field as a type mismatch, and text that
+ * is no number as NaN received, and opens its type messages with "Invalid input: ", which the error's
+ * own "Invalid input: " would repeat.
  */
 function issueMessage(message: string): string {
 	const missing = /^Invalid input: expected (.+), received undefined$/.exec(message);
 	if (missing) return `Required: expected ${missing[1]}`;
+	// A query parameter's text read as a number: "NaN" is not what the caller sent.
+	if (/^Invalid input: expected number, received NaN$/.test(message)) return 'Expected a number';
 	return message.replace(/^Invalid input: /, '');
 }
 
