@@ -136,6 +136,13 @@ describe('REST errors', () => {
 		expect((await call('/api/v1/runs/1/items?limit=5&offset=0&filter=errors')).status).toBe(404);
 	});
 
+	it('answers an operation path with a trailing slash as without it, not with a redirect', async () => {
+		const { status, body } = await postJson('/api/v1/steps/parse/', { input: { raw: 'Subject: Hi\n\nHello' } });
+		expect(status).toBe(200);
+		expect(body).toMatchObject({ output: { subject: 'Hi' } });
+		expect((await call('/api/v1/health/')).status).toBe(200);
+	});
+
 	it('405 with Allow for a wrong method', async () => {
 		const cases = [
 			['GET', '/api/v1/pipeline', 'POST'],
