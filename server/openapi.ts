@@ -69,7 +69,7 @@ const BODY_ERRORS = [413, 415];
 export function createOpenApiDocument(router: OpenApiRouter, pipeline: AnyPipeline): OpenAPIObject {
 	const document = generateOpenApiDocument(router, {
 		title: `convince: ${pipeline.name} API`,
-		description: `${pipeline.description}\n\nServes pipeline ${pipeline.name} ${pipeline.version}. Every operation follows the pipeline's own schemas; GET /manifest describes them as JSON Schema.`,
+		description: `${pipeline.description}\n\nServes pipeline ${pipeline.name} ${pipeline.version}. Every operation follows the pipeline's own schemas; GET /manifest describes them as JSON Schema. A request body is at most CONVINCE_MAX_BODY_BYTES (1 MB by default; 413 above it), whatever length a schema allows its fields.`,
 		version: packageJson.version,
 		baseUrl: REST_BASE_PATH,
 		tags: ['pipeline', 'steps', 'service'],
