@@ -14,10 +14,17 @@ export function handleTrpcRequest(app: App, request: Request): Promise<Response>
 		req: limitRequestBody(request, app.config.maxBodyBytes),
 		router: app.router,
 		createContext: () => {
-			// tRPC itself refuses other media types, but would read a Latin-1 body as UTF-8.
+			// tRPC itself refuses other media types, but would read a Latin-1 body as UTF-8, and a compressed
+			// one as text (its 400 quoted the gzip bytes).
 			const contentType = request.headers.get('content-type');
 			if (request.method === 'POST' && declaresOtherCharset(contentType))
 				throw new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message: `Send the body as UTF-8 JSON (got "${contentType}")` });
+			const encoding = request.headers.get('content-encoding');
+			if (request.method === 'POST' && encoding && encoding.toLowerCase() !== 'identity')
+				throw new TRPCError({
+					code: 'UNSUPPORTED_MEDIA_TYPE',
+					message: `Send the body uncompressed: Content-Encoding "${encoding}" is not supported`
+				});
 			return app.contextFor(request);
 		},
 		onError: logInternalError,

@@ -339,7 +339,12 @@ export const runsRouter = router({
 			z
 				.object({
 					id: runId.describe('Run id').meta({ examples: [1] }),
-					filter: z.enum(itemFilters).default('all').describe('Which items: all, or one of the filters above'),
+					filter: z
+						.enum(itemFilters)
+						.default('all')
+						.describe(
+							'Which items: all, errors, wrong, correct, fp (false positives), fn (false negatives), or changed (against the run `against`); the run page offers those its items have'
+						),
 					order: z
 						.enum(itemOrders)
 						.default('line')

@@ -210,15 +210,19 @@ describe('REST errors', () => {
 		expect((body as { message: string }).message).toMatch(/not valid UTF-8 \(byte 24\)/);
 	});
 
-	it('415 naming the Content-Encoding of a compressed body, rather than calling its bytes bad UTF-8', async () => {
-		const { status, body } = await call('/api/v1/pipeline', {
+	it('415 naming the Content-Encoding of a compressed body, rather than calling its bytes bad UTF-8, on REST and tRPC', async () => {
+		const compressed = {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
 			body: new Uint8Array(gzipSync(JSON.stringify({ input: { raw: 'Subject: Hi' } })))
-		});
+		};
+		const { status, body } = await call('/api/v1/pipeline', compressed);
 		expect(status).toBe(415);
 		expectApiError(body, 'UNSUPPORTED_MEDIA_TYPE');
 		expect((body as { message: string }).message).toMatch(/Content-Encoding "gzip"/);
+		const trpc = await call('/api/trpc/pipeline.run', compressed);
+		expect(trpc.status).toBe(415);
+		expect(JSON.stringify(trpc.body)).toMatch(/Send the body uncompressed: Content-Encoding \\"gzip\\" is not supported/);
 	});
 });
 
