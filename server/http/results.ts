@@ -86,10 +86,14 @@ export function parseJsonBytes(bytes: Uint8Array): ParsedJson {
 	return parseJsonText(text);
 }
 
-/** A request body as JSON; an empty body is no input at all (the procedure then names what is missing). */
+/** A request body as JSON; every operation with a body takes an object, which an empty body is not. */
 function parseJsonText(text: string): ParsedJson {
+	if (!text.trim()) {
+		const message = 'The request body is empty: send a JSON object (see the operation in /api/openapi.json)';
+		return { ok: false, result: { status: 400, body: { code: 'BAD_REQUEST', message } satisfies ApiError } };
+	}
 	try {
-		return { ok: true, value: text ? JSON.parse(text) : undefined };
+		return { ok: true, value: JSON.parse(text) };
 	} catch (error) {
 		return {
 			ok: false,

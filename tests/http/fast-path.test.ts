@@ -80,6 +80,8 @@ describe('the node fast path', () => {
 			expect(fast.status, `${path} ${body}`).toBe(400);
 			expect(fast.body).toMatchObject({ code: expect.any(String), message: expect.any(String) });
 			expect(JSON.stringify(fast.body)).not.toMatch(/\bat .+:\d+:\d+|node_modules|stack/);
+			if (!body)
+				expect(fast.body).toMatchObject({ message: expect.stringMatching(/^The request body is empty: send a JSON object/) });
 		}
 	});
 
