@@ -448,6 +448,15 @@ function finish(session: Session, csv: ItemsCsvStream | undefined, end: SessionE
 		csv?.abandon();
 		return { run: updateRun(db, session.run.id, { ...common, status: 'interrupted' }) };
 	}
+	// Metrics over no item would read as a run that went well.
+	const [first] = end.datasetProblems;
+	if (!done && first) {
+		csv?.abandon();
+		const lines = end.datasetProblems.length;
+		return failed(
+			`no line of the dataset is an item it could run: ${lines} malformed line${lines === 1 ? '' : 's'} (line ${first.line}: ${first.message})`
+		);
+	}
 	// The report is written before the run is marked done: a run whose report could not be written stays
 	// resumable (failed), and its resume, with every item stored, only writes the report.
 	const reportFailed = (error: unknown) => failed(`could not write the report: ${messageOf(error)}`);

@@ -124,6 +124,18 @@ describe('batch runs in worker threads', () => {
 		expect(existsSync(path.join(reportDir ?? '', 'summary.html'))).toBe(true);
 	});
 
+	it('fails a run of which no line is an item, rather than end it done with metrics over nothing', async () => {
+		const file = path.join(scratch, 'all-malformed.jsonl');
+		writeFileSync(file, '{"id": 1, "input": \n[1, 2]\n');
+		const { run } = await startBatch({ db: freshDb(), registry, pipeline: 'wordcount', dataset: file, reportsDir });
+		expect(run).toMatchObject({
+			status: 'failed',
+			itemsDone: 0,
+			metrics: null,
+			failure: expect.stringMatching(/^no line of the dataset is an item it could run: 2 malformed lines \(line 1: /)
+		});
+	});
+
 	it("reports a label the pipeline rejects as a malformed line, not as the pipeline's error", async () => {
 		const file = path.join(scratch, 'bad-label.jsonl');
 		const lines = [
