@@ -121,7 +121,14 @@ describe('parseJsonBytes', () => {
 
 	it('reads UTF-8 JSON, a byte order mark dropped', () => {
 		expect(parseJsonBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('{"a":"é😀"}')]))).toEqual({ ok: true, value: { a: 'é😀' } });
-		expect(parseJsonBytes(new Uint8Array())).toEqual({ ok: true, value: undefined });
+	});
+
+	it('refuses an empty body, which no operation takes, saying so', () => {
+		for (const bytes of [new Uint8Array(), new Uint8Array(utf8(' \n'))])
+			expect(parseJsonBytes(bytes)).toEqual({
+				ok: false,
+				result: { status: 400, body: { code: 'BAD_REQUEST', message: expect.stringMatching(/^The request body is empty/) } }
+			});
 	});
 
 	it('refuses other bytes with 415, naming the first that is not part of a whole character', () => {
