@@ -1,3 +1,4 @@
+import { type Stats, statSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import type { Db } from '../../db/client';
 import {
@@ -257,6 +258,7 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 				session.pipeline.steps.map((step) => step.name)
 			);
 	const started = performance.now();
+	const datasetAtStart = statSync(dataset.path);
 	const othersCpuMs = othersCpuWatch();
 	// The time spent so far goes with each heartbeat: a killed session's time counts in the run's duration
 	// (and its rate), not only that of the sessions that ended on their own.
@@ -378,10 +380,10 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 			// Backpressure: read no further ahead than the workers can take, so memory stays flat.
 			while (inFlight.size >= pool.size * 2 && !pool.crash) await Promise.race([...inFlight, pool.crashed]);
 		}
-		// Counted at the start, with the hash the run records: other records now, the file changed under the run.
-		if (!signal?.aborted && !failure && records !== run.itemsTotal)
+		// The hash the run records was taken at the start: a file written since is not what the run read.
+		if (!signal?.aborted && !failure && changedSince(dataset.path, datasetAtStart))
 			failure = new BatchError(
-				`dataset ${run.datasetPath} changed while the run read it: ${run.itemsTotal} records when it started, ${records} read`
+				`dataset ${run.datasetPath} changed while the run read it (${records} records read, ${run.itemsTotal} when it started)`
 			);
 		const last = packer.take();
 		if (last && !signal?.aborted && !failure) dispatchChunk(last);
@@ -412,6 +414,16 @@ async function execute(session: Session, pool: WorkerPool): Promise<BatchOutcome
 		failure,
 		interrupted
 	});
+}
+
+/** Whether the file was written since `before` was taken of it (or is gone). */
+function changedSince(file: string, before: Stats): boolean {
+	try {
+		const now = statSync(file);
+		return now.size !== before.size || now.mtimeMs !== before.mtimeMs;
+	} catch {
+		return true;
+	}
 }
 
 interface SessionEnd {

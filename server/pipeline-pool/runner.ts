@@ -6,7 +6,7 @@ import {
 	type RunOptions,
 	type StepRun,
 	runPipeline,
-	runStepNow
+	runStepForCaller
 } from '../../src/lib/pipeline';
 import type { ServerConfig } from '../config';
 import { registeredPipeline } from '../pipeline';
@@ -14,7 +14,10 @@ import { openPipelinePool } from './pool';
 
 export interface PipelineRunner<P extends AnyPipeline = AnyPipeline> {
 	run(input: unknown, options: RunOptions): Promise<PipelineRun<P>>;
-	/** One step of the pipeline on the input, where runs go; an input of little text stays on the event loop (see runStep). */
+	/**
+	 * One step of the pipeline on the input, where runs go (an input of little text stays on the event
+	 * loop): what the step throws comes as runStepForCaller has it, a failure around it as a bug.
+	 */
 	runStep<S extends AnyStep>(step: S, input: unknown, options: { debug: boolean }): MaybePromise<StepRun<S>>;
 	/** Worker threads the runs go to; 0 while they run on the event loop. */
 	workers(): number;
@@ -88,7 +91,7 @@ export function createPipelineRunner<P extends AnyPipeline>(
 		run: (input, options) =>
 			pool ? (pool.run(input, options) as Promise<PipelineRun<P>>) : runPipeline(pipeline, input, options),
 		runStep: (step, input, options) =>
-			pool && holdsMuchText(input) ? pool.runStep(step, input, options) : runStepNow(step, input, options),
+			pool && holdsMuchText(input) ? pool.runStep(step, input, options) : runStepForCaller(step, input, options),
 		workers: () => pool?.workers() ?? 0,
 		close: async () => {
 			await started;

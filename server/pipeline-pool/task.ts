@@ -12,7 +12,7 @@ import {
 	StepError,
 	type StepRun,
 	runPipeline,
-	runStepNow,
+	runStepForCaller,
 	toErrorInfo
 } from '../../src/lib/pipeline';
 import { type Registry, pipelineNamed } from '../batch/registry';
@@ -98,7 +98,7 @@ export async function poolWorker(registry: Registry): Promise<(task: PoolTask) =
 			const step = stepName === undefined ? undefined : steps.get(stepName);
 			if (stepName !== undefined && !step) throw new Error(`pipeline "${pipeline.name}" has no step "${stepName}"`);
 			if (step) {
-				const stepRun = await inTurn(async () => runStepNow(step, input, { debug }));
+				const stepRun = await inTurn(async () => runStepForCaller(step, input, { debug }));
 				if (debug) structuredClone(stepRun.debug);
 				return { stepRun };
 			}

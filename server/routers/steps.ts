@@ -1,15 +1,5 @@
 import { z } from 'zod';
-import {
-	type AnyPipeline,
-	type AnyStep,
-	InputError,
-	LoadError,
-	OutputError,
-	type PipelineSteps,
-	StepError,
-	recover,
-	strictInput
-} from '../../src/lib/pipeline';
+import { type AnyPipeline, type AnyStep, type PipelineSteps, strictInput } from '../../src/lib/pipeline';
 import type { PipelineRunner } from '../pipeline-pool/runner';
 import { directProcedure } from '../direct-procedure';
 import { router } from '../trpc';
@@ -38,20 +28,6 @@ export function stepRunSchema<S extends AnyStep>(step: S) {
 	});
 }
 
-/**
- * A step failing on valid input is the input's problem (422); a step breaking its own contract is a bug
- * (500), and one whose models did not load the server's (503).
- */
-function runStepForClient<S extends AnyStep>(runner: PipelineRunner, step: S, input: unknown, debug: boolean) {
-	return recover(
-		() => runner.runStep(step, input, { debug }),
-		(error) => {
-			if (error instanceof InputError || error instanceof OutputError || error instanceof LoadError) throw error;
-			throw new StepError(step.name, error);
-		}
-	);
-}
-
 type StepRequest = z.output<ReturnType<typeof stepRequestSchema<AnyStep>>>;
 
 function stepProcedure<S extends AnyStep>(step: S, runner: PipelineRunner) {
@@ -72,7 +48,9 @@ function stepProcedure<S extends AnyStep>(step: S, runner: PipelineRunner) {
 		// Typed by the schemas, validated at run time: see createPipelineRouter.
 		resolve: ({ input }) => {
 			const request = input as StepRequest;
-			return runStepForClient(runner, step, request.input, request.debug) as never;
+			// A step failing on valid input is the input's problem (422); a step breaking its own contract is a
+			// bug (500), and one whose models did not load the server's (503): see runStepForCaller.
+			return runner.runStep(step, request.input, { debug: request.debug }) as never;
 		}
 	});
 }

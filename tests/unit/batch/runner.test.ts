@@ -309,7 +309,7 @@ describe('a dataset file that changes during the run', () => {
 		});
 		expect(run).toMatchObject({
 			status: 'failed',
-			failure: expect.stringMatching(/ changed while the run read it: 30000 records when it started, \d+ read$/)
+			failure: expect.stringMatching(/ changed while the run read it \(\d+ records read, 30000 when it started\)$/)
 		});
 		expect(run.failure).toContain(file);
 	});

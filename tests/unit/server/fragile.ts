@@ -4,12 +4,12 @@ import { definePipeline, defineStep } from '../../../src/lib/pipeline/kit';
 /** Fails on demand, the ways real steps do: throwing on an input, breaking its output contract, or a bug outside any step. */
 const echo = defineStep({
 	name: 'echo',
-	description: 'Returns its text; throws when the text is "boom".',
+	description: 'Returns its text; throws when the text starts with "boom".',
 	input: z.object({ text: z.string() }),
 	output: z.object({ text: z.string() }),
 	examples: [{ text: 'hello' }],
 	run({ text }) {
-		if (text === 'boom') throw new Error('cannot echo boom (internal detail /srv/secret)');
+		if (text.startsWith('boom')) throw new Error('cannot echo boom (internal detail /srv/secret)');
 		return { output: { text } };
 	}
 });

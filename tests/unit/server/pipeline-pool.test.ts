@@ -73,6 +73,23 @@ describe('pipeline pool', () => {
 		expect([bug.code, bug.message]).toEqual(['INTERNAL_SERVER_ERROR', 'Internal server error']);
 	});
 
+	it('runs a step given much text on a worker, with the answers and errors of the event loop', async () => {
+		const pool = openPool('fragile') as PipelineRunner<typeof fragile>;
+		const [pooled, inline] = [callerFor(fragile, pool), callerFor(fragile)];
+		const long = { input: { text: 'x'.repeat(3000) } };
+		expect(withoutTimings(await pooled.steps.echo(long))).toEqual(withoutTimings(await inline.steps.echo(long)));
+		const failing = { input: { text: `boom${'x'.repeat(3000)}` } };
+		const [viaPool, onLoop] = [await failure(pooled.steps.echo(failing)), await failure(inline.steps.echo(failing))];
+		expect([(viaPool as TRPCError).code, (viaPool as TRPCError).message]).toEqual([
+			'UNPROCESSABLE_CONTENT',
+			(onLoop as TRPCError).message
+		]);
+		// A step breaking its own output contract stays the step's bug, a 500, however it crossed threads.
+		const [echo, brokenOutput] = fragile.steps;
+		expect(await failure(Promise.resolve(pool.runStep(brokenOutput, {}, { debug: false })))).toBeInstanceOf(OutputError);
+		expect(await failure(Promise.resolve(pool.runStep(echo, { text: 'boom' }, { debug: false })))).toBeInstanceOf(StepError);
+	});
+
 	it('rejects input the worker finds invalid with the field path', async () => {
 		const error = await failure(openPool('fragile').run({ text: 'x'.repeat(101) }, {}));
 		expect(error).toBeInstanceOf(InputError);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkExamples, checkStepName } from './definition-checks';
-import { InputError, LoadError, OutputError, issuesFromZod } from './errors';
-import { type MaybePromise, andThen } from './maybe-promise';
+import { InputError, LoadError, OutputError, StepError, issuesFromZod } from './errors';
+import { type MaybePromise, andThen, recover } from './maybe-promise';
 
 export interface StepContext {
 	/** When false the step must not spend time on debug information. */
@@ -138,6 +138,25 @@ export function runStepNow<S extends AnyStep>(
 }
 
 /** Runs one step alone: validates its input and output, and returns debug information when asked. */
+/**
+ * runStepNow as a caller of the step alone sees it: bad input, a broken output contract and models that
+ * did not load keep their classes; anything else the step threw is the step failing on this input
+ * (StepError), told apart from failures around the step (a worker lost, say), which stay bugs.
+ */
+export function runStepForCaller<S extends AnyStep>(
+	step: S,
+	input: unknown,
+	options: { debug?: boolean } = {}
+): MaybePromise<StepRun<S>> {
+	return recover(
+		() => runStepNow(step, input, options),
+		(error) => {
+			if (error instanceof InputError || error instanceof OutputError || error instanceof LoadError) throw error;
+			throw new StepError(step.name, error);
+		}
+	);
+}
+
 export async function runStep<S extends AnyStep>(
 	step: S,
 	input: unknown,
