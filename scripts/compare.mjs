@@ -15,14 +15,17 @@ const HELP = `Usage: npm run compare -- <run A> <run B> [--fail-on-regression <m
 
 Compares run B against baseline run A (ids from npm run batch or /runs): metric deltas, flag, code,
 pipeline and dataset differences, and every item whose outcome changed (right to wrong, wrong to
-right, other changes: output or error), with both outputs.
+right, label changed in the dataset, other changes: output or error), with both outputs. A metric the
+runs do not measure alike reads "incomparable", saying why: other pipelines, a count over other items,
+timings while other processes kept the machine busy (load.others).
 
 Options:
   --fail-on-regression <metric>[:tolerance]
                  exit 1 when B is worse than A on <metric> by more than tolerance; without one,
                  when the comparison calls it "worse" (any drop of a quality metric; a timing
                  beyond its run-to-run noise). "Worse" follows the metric's direction (a rise for
-                 latencies and error rates). Repeat it to gate on several metrics
+                 latencies and error rates). A gate on a metric that reads "incomparable" fails
+                 too. Repeat it to gate on several metrics
   --why          also find the step behind the changes: re-runs the first ${DEFAULT_EXPLAINED_CHANGES} changed items
                  under both runs' flags with the code of this checkout, and counts them by the first
                  step whose output differs
@@ -186,7 +189,7 @@ async function main() {
 				`--fail-on-regression: unknown metric "${gate.metric}" (runs have: ${comparison.metrics.map((m) => m.name).join(', ')})`
 			);
 		if (gated.higherIsBetter === null)
-			throw new UsageError(`--fail-on-regression: ${gated.name} is a count, neither direction of which is a regression`);
+			throw new UsageError(`--fail-on-regression: ${gated.name} has no better direction: neither change is a regression`);
 	}
 	if (gates.length && !comparison.provenance.sameDataset)
 		console.error('note: the runs cover different dataset items, so their metrics are not measured on the same items');

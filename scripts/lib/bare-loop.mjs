@@ -3,7 +3,7 @@
 // starts, so the loop pays the pipeline's import and model loading as a batch's workers do.
 // Usage: node --import tsx scripts/lib/bare-loop.mjs <dataset file> <pipeline>
 // Prints one JSON object: items/s from importing the pipeline to the last item, the steady rate, and the
-// CPU time the process used (all its threads: V8's compiler and collector too).
+// CPU time the items took once the models were loaded (all threads: V8's compiler and collector too).
 import { readDataset, resolveDataset } from '../../server/batch/dataset.ts';
 import { steadyRate } from './steady-rate.mjs';
 
@@ -13,6 +13,8 @@ const { loadPipeline } = await import('../../server/batch/registry.ts');
 const { runPipeline } = await import('../../src/lib/pipeline/index.ts');
 const pipeline = await loadPipeline(pipelineName);
 await pipeline.load();
+// The items' CPU time only: start-up (Node, the imports, the models) is paid once per process.
+const cpuAtStart = process.cpuUsage();
 let items = 0;
 const steady = steadyRate();
 for await (const record of readDataset(resolveDataset(file))) {
@@ -27,5 +29,5 @@ for await (const record of readDataset(resolveDataset(file))) {
 	steady.record(++items);
 }
 const itemsPerSecond = items / ((performance.now() - started) / 1000);
-const { user, system } = process.cpuUsage();
+const { user, system } = process.cpuUsage(cpuAtStart);
 console.log(JSON.stringify({ itemsPerSecond, steadyItemsPerSecond: steady.itemsPerSecond(), cpuSeconds: (user + system) / 1e6 }));

@@ -14,7 +14,7 @@ export interface MetricDelta {
 	higherIsBetter: boolean | null;
 	description: string | null;
 	verdict: 'better' | 'worse' | 'same' | 'incomparable';
-	/** Why a metric with a better direction is incomparable here: the runs do not measure the same thing. */
+	/** Why the metric is incomparable here though it could compare: the runs do not measure it alike. */
 	reason?: string;
 }
 
@@ -53,7 +53,7 @@ function metricDeltas(a: Run, b: Run, sameItems: boolean): MetricDelta[] {
 		const higherIsBetter = info?.higherIsBetter ?? null;
 		const { relative = 0, absolute = 0 } = info?.noise ?? {};
 		const withinNoise = delta !== null && (Math.abs(delta) <= absolute || Math.abs(delta) <= relative * Math.abs(before ?? 0));
-		const reason = because.all ?? (info?.count ? because.counts : info?.noise ? because.timings : undefined);
+		const reason = because.all ?? (info?.count ? because.counts : info?.timing ? because.timings : undefined);
 		// A count of items scored has no better direction: a change only says the runs covered other items.
 		const verdict = reason
 			? 'incomparable'

@@ -21,7 +21,8 @@ const TAIL_NOISE = { relative: 0.4, absolute: 0.1 };
 const timing = (what: string, percentile: string, noise: MetricInfo['noise']): MetricInfo => ({
 	description: `Milliseconds ${what} took per item, at the ${percentile} percentile`,
 	higherIsBetter: false,
-	noise
+	noise,
+	timing: true
 });
 
 /**

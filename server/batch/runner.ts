@@ -465,9 +465,8 @@ function finish(session: Session, csv: ItemsCsvStream | undefined, end: SessionE
 	if (!done && first) {
 		csv?.abandon();
 		const lines = end.datasetProblems.length;
-		return failed(
-			`no line of the dataset is an item it could run: ${lines} malformed line${lines === 1 ? '' : 's'} (line ${first.line}: ${first.message})`
-		);
+		const count = lines >= MAX_PROBLEMS ? `at least ${lines} lines` : `${lines} line${lines === 1 ? '' : 's'}`;
+		return failed(`no line of the dataset is an item it could run: ${count} refused (line ${first.line}: ${first.message})`);
 	}
 	// The report is written before the run is marked done: a run whose report could not be written stays
 	// resumable (failed), and its resume, with every item stored, only writes the report.

@@ -22,7 +22,7 @@ export interface Operation {
 	procedure: string;
 	/** The procedure's plain definition, when it has one: called without tRPC's plumbing. */
 	direct?: DirectProcedure;
-	/** Operations without a body: the parameters their input takes (path and query), by name. */
+	/** Operations without a body that take input: the parameters it takes (path and query), by name. */
 	parameters?: Map<string, 'number' | 'other'>;
 }
 
@@ -40,8 +40,10 @@ function inputObject(procedure: OpenApiProcedure) {
 	return instanceofZodTypeObject(input) ? input : undefined;
 }
 
-function parametersOf(procedure: OpenApiProcedure): Map<string, 'number' | 'other'> {
-	const shape = inputObject(procedure)?.shape ?? {};
+/** Undefined for an operation that takes no input: no parameter can be misspelt, and probes add `?t=`. */
+function parametersOf(procedure: OpenApiProcedure): Map<string, 'number' | 'other'> | undefined {
+	const shape = inputObject(procedure)?.shape;
+	if (!shape) return undefined;
 	return new Map(
 		Object.entries(shape).map(([name, schema]) => [name, unwrapZodType(schema, true).def.type === 'number' ? 'number' : 'other'])
 	);
@@ -75,7 +77,10 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
  * a name given twice, or a number in any other form than a plain decimal.
  */
 export function parameterIssue(operation: Operation, pathname: string, searchParams: URLSearchParams): Issue | undefined {
-	const parameters = operation.parameters ?? new Map();
+	// trpc-to-openapi collects the query in a plain object, where `toString` or `constructor` crashes it.
+	const inherited = [...searchParams.keys()].find((name) => name in Object.prototype);
+	const parameters = operation.parameters;
+	if (!parameters) return inherited === undefined ? undefined : { path: [inherited], message: 'Unknown query parameter' };
 	const given = [...Object.entries(operation.pattern.exec(pathname)?.groups ?? {}), ...searchParams.entries()];
 	const seen = new Set<string>();
 	for (const [name, value] of given) {

@@ -36,7 +36,7 @@ const comparedRuns = {
 	b: runId.describe('Run compared to the baseline').meta({ examples: [2] }),
 	kind: z
 		.enum(changeKinds)
-		.describe('Only changes of this kind (right to wrong, wrong to right, other); all kinds when omitted')
+		.describe('Only changes of this kind (right to wrong, wrong to right, relabelled, other); all kinds when omitted')
 		.optional()
 };
 const page = {

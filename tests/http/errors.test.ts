@@ -134,6 +134,9 @@ describe('REST errors', () => {
 		}
 		// Parameters as documented get as far as the run, which this server does not have.
 		expect((await call('/api/v1/runs/1/items?limit=5&offset=0&filter=errors')).status).toBe(404);
+		// An operation that takes nothing has nothing to misspell: a probe's cache-buster is let through.
+		expect((await call('/api/v1/health?t=123')).status).toBe(200);
+		expect((await call('/api/v1/health?constructor=1')).status).toBe(400);
 	});
 
 	it('answers an operation path with a trailing slash as without it, not with a redirect', async () => {

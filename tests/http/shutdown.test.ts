@@ -50,7 +50,11 @@ describe('stopping the server', () => {
 	it('takes the copies of one Ctrl-C (the terminal, npm and `npm start` each send it) as one signal', async () => {
 		server = await startTestServer({ buildDir: inject('buildDir') });
 		const held = await heldRequest(server.baseUrl);
-		for (let i = 0; i < 3; i++) process.kill(server.pid, 'SIGINT');
+		// Apart, as they arrive: signals sent at once can reach the process as one.
+		for (let i = 0; i < 3; i++) {
+			process.kill(server.pid, 'SIGINT');
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
 		await expect.poll(() => server!.output()).toContain('SIGINT: finishing requests in flight');
 		expect(await held.finish()).toMatch(/^HTTP\/1\.1 400 /);
 		expect(await server.exited).toBe(0);

@@ -318,7 +318,7 @@ describe('npm run compare', () => {
 		// A count has no better direction; a run not done has no metrics yet: neither is a "regression".
 		expect(await cli('compare', [String(a), String(b), '--fail-on-regression', 'items'])).toMatchObject({
 			code: 2,
-			stderr: expect.stringMatching(/items is a count, neither direction of which is a regression/)
+			stderr: expect.stringMatching(/items has no better direction: neither change is a regression/)
 		});
 		const stopped = JSON.parse((await cli('batch', ['--dataset', small, '--json'])).stdout).runId;
 		const db = openDb(env.CONVINCE_DB);

@@ -21,8 +21,6 @@ let dbCount = 0;
 const freshDb = () => openDb(path.join(scratch, `runner-${++dbCount}.db`));
 const reportsDir = path.join(scratch, 'reports');
 
-/** Metrics that depend on the data, not on timing. */
-
 function writeDataset(name: string, count: number): string {
 	const file = path.join(scratch, name);
 	const lines = Array.from({ length: count }, (_, i) => {
@@ -132,7 +130,7 @@ describe('batch runs in worker threads', () => {
 			status: 'failed',
 			itemsDone: 0,
 			metrics: null,
-			failure: expect.stringMatching(/^no line of the dataset is an item it could run: 2 malformed lines \(line 1: /)
+			failure: expect.stringMatching(/^no line of the dataset is an item it could run: 2 lines refused \(line 1: /)
 		});
 	});
 

@@ -35,7 +35,7 @@ export function issuesFromZod(error: z.ZodError, prefix: (string | number)[] = [
 		message: clipped(issueMessage(issue.message), MAX_MESSAGE_CHARS)
 	}));
 	const unlisted = error.issues.length - issues.length;
-	return unlisted ? [...issues, { path: prefix, message: `and ${unlisted} more issues` }] : issues;
+	return unlisted ? [...issues, { path: prefix, message: `and ${unlisted} more issue${unlisted === 1 ? '' : 's'}` }] : issues;
 }
 
 export function formatIssues(issues: Issue[]): string {

@@ -27,6 +27,8 @@ export interface MetricInfo {
 	 * same items, where more caught is better; over other items (another dataset, a --limit) they do not.
 	 */
 	count?: boolean;
+	/** True for timings: they compare only between runs on a machine other work left alone. */
+	timing?: boolean;
 }
 
 export interface Evaluation<Output, Label, Score extends ItemScore = ItemScore> {
