@@ -64,8 +64,10 @@ export function errorDetails(error: TRPCError): Pick<ApiError, 'issues' | 'step'
 	return {};
 }
 
-/** Bugs and models that did not load go to the server log in full; clients only ever see the generic message. */
+/** Bugs go to the server log in full, models that did not load in a line each; clients only ever see the generic message. */
 export function logInternalError({ error, path }: { error: TRPCError; path?: string }): void {
-	if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE')
-		console.error(`[api] ${path ?? '(no procedure)'} failed:`, error.cause ?? error);
+	const where = path ?? '(no procedure)';
+	if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[api] ${where} failed:`, error.cause ?? error);
+	// The load's failure was logged whole when it happened: each request it refuses adds one line, not a stack.
+	if (error.code === 'SERVICE_UNAVAILABLE') console.error(`[api] ${where} answered 503: ${(error.cause ?? error).message}`);
 }

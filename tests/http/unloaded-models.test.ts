@@ -76,6 +76,11 @@ describe('a server whose models did not load', () => {
 		});
 		for (const body of [step.body, run.body]) expect(JSON.stringify(body)).not.toContain(emptyArtifacts);
 		expect(server.output()).toContain(`${path.join(emptyArtifacts, 'blocklist.json')} is missing`);
+		// Logged whole once, when the load failed: each refused request adds a line, not another stack.
+		const before = server.output().length;
+		await postJson('/api/v1/steps/blocklist', { input: { senderDomain: 'example.com' } }, {}, server.baseUrl);
+		await expect.poll(() => server.output().slice(before)).toMatch(/\[api\] steps\.blocklist answered 503: .+\n/);
+		expect(server.output().slice(before)).not.toMatch(/\n\s+at /);
 	});
 
 	it('cannot explain a changed item, and says why with a 503 rather than comparing two failures', async () => {
